@@ -1,0 +1,23 @@
+"""kflow: network analysis of knowledge flows between firms.
+
+Load a cluster's roster survey into a validated :class:`Survey` and analyse who brings
+knowledge into the cluster and passes it on. Inside kflow an edge u -> v always means
+"knowledge flowed from u to v".
+"""
+
+from kflow.exceptions import KflowError, ParameterError, SurveyError
+from kflow.io import read_survey, write_survey
+from kflow.survey import Survey, ValidationReport
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KflowError",
+    "ParameterError",
+    "Survey",
+    "SurveyError",
+    "ValidationReport",
+    "__version__",
+    "read_survey",
+    "write_survey",
+]

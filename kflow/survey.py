@@ -1,0 +1,271 @@
+"""The Survey data model and its validation report.
+
+A :class:`Survey` holds one cluster's roster survey after validation: the firms on the roster,
+the knowledge ties among them (always oriented as knowledge flow, source -> target), the ties to
+actors outside the cluster, a metadata dict and the :class:`ValidationReport` that accounts for
+every row read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kflow import vocabulary as V
+
+if TYPE_CHECKING:
+    import igraph
+    import networkx as nx
+
+__all__ = ["Survey", "ValidationReport"]
+
+DROPPED_COLUMNS = ("table", "file", "row", "column", "value", "reason")
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What happened to every row (or matrix cell) read for a survey.
+
+    Attributes
+    ----------
+    tables : pandas.DataFrame
+        One row per input table (index ``ties``, ``firms``, ``external``) with columns ``file``,
+        ``layout``, ``row_word`` (what the row numbers count: ``line`` of a text file, ``row`` of
+        a sheet or Parquet file, ``index`` label of a DataFrame), ``records_read``,
+        ``records_used`` and ``records_dropped``. A record is a row of
+        an edge list or attribute table, or a cell of a roster matrix. For every table
+        ``records_read == records_used + records_dropped``.
+    dropped : pandas.DataFrame
+        One row per record not used as read, with columns ``table``, ``file``, ``row``,
+        ``column``, ``value`` and ``reason`` (blank line, self-tie, zero value, duplicate merged,
+        blank cell, ...). Duplicates merged into another row's tie are listed here too, with the
+        merge policy in the reason.
+    notes : tuple of str
+        Decisions taken on the data as a whole (roster taken from the ties, firms added,
+        non-respondents inferred, the missing-answer treatment).
+    n_firms, n_respondents : int
+        Roster size and number of firms that answered.
+    """
+
+    tables: pd.DataFrame
+    dropped: pd.DataFrame
+    notes: tuple[str, ...]
+    n_firms: int
+    n_respondents: int
+
+    @property
+    def response_rate(self) -> float:
+        """Share of roster firms that answered: ``n_respondents / n_firms``."""
+        return self.n_respondents / self.n_firms if self.n_firms else float("nan")
+
+    def reason_counts(self) -> pd.DataFrame:
+        """Number of dropped records per table and reason."""
+        if self.dropped.empty:
+            return pd.DataFrame(columns=["table", "reason", "records"])
+        counts = self.dropped.groupby(["table", "reason"], sort=True).size()
+        return counts.rename("records").reset_index()
+
+    def summary(self) -> str:
+        """The report as plain text, as ``kflow validate`` prints it."""
+        lines = ["Validation report", "================="]
+        for table, row in self.tables.iterrows():
+            lines.append(
+                f"{table}: {row['file']} ({row['layout']}): {row['records_read']} records read, "
+                f"{row['records_used']} used, {row['records_dropped']} dropped"
+            )
+            part = self.dropped[self.dropped["table"] == table]
+            for reason, group in part.groupby("reason", sort=True):
+                where = _row_list(group["row"].tolist(), row["row_word"])
+                lines.append(f"  - {reason}: {len(group)} ({where})")
+        lines.append(
+            f"Roster: {self.n_firms} firms, {self.n_respondents} respondents "
+            f"(response rate {self.response_rate:.1%})"
+        )
+        lines.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _row_list(rows: list, word: str, limit: int = 8) -> str:
+    distinct = list(dict.fromkeys(rows))
+    shown = ", ".join(str(r) for r in distinct[:limit])
+    more = f", ... {len(distinct) - limit} more" if len(distinct) > limit else ""
+    plural = "indexes" if word == "index" else f"{word}s"
+    return f"{plural} {shown}{more}" if len(distinct) > 1 else f"{word} {shown}"
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A validated roster survey of one cluster.
+
+    Build one with :func:`kflow.read_survey`, :meth:`Survey.from_frames` or
+    :meth:`Survey.from_networkx`; every operation that changes a survey returns a new one.
+
+    Attributes
+    ----------
+    firms : pandas.DataFrame
+        Indexed by ``firm_id`` (str, natural order): ``name``, ``respondent`` (bool) and any
+        attributes.
+    ties : pandas.DataFrame
+        One directed knowledge tie per row: ``source``, ``target`` (knowledge flows source ->
+        target), ``weight`` (float > 0), ``relation`` (str) and, for multi-wave surveys,
+        ``wave`` (str). No self-ties, no duplicates within a relation and wave.
+    external : pandas.DataFrame
+        Ties between firms and actors outside the cluster: ``firm_id``, ``actor``,
+        ``actor_type``, ``direction`` (``"in"``: knowledge into the firm; ``"out"``) and
+        ``weight``.
+    meta : dict
+        ``orientation`` the ties were read with, ``layout``, ``scale``, ``relations``, ``waves``,
+        ``sources`` (file names), ``missing`` treatment, ``duplicates`` policy, ``kflow_version``.
+    validation : ValidationReport
+        What was read, used and dropped, and why.
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> asks = pd.DataFrame({"respondent": ["B", "C"], "alter": ["A", "A"], "value": [3, 1]})
+    >>> s = kflow.read_survey(asks, orientation="asks", source="respondent", target="alter",
+    ...                       weight="value")
+    >>> s.ties[["source", "target", "weight"]].to_records(index=False).tolist()
+    [('A', 'B', 3.0), ('A', 'C', 1.0)]
+    """
+
+    firms: pd.DataFrame
+    ties: pd.DataFrame
+    external: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    validation: ValidationReport | None = None
+
+    # -- simple facts -------------------------------------------------------------------------
+    @property
+    def firm_ids(self) -> list[str]:
+        """Roster firm ids in natural order."""
+        return self.firms.index.tolist()
+
+    @property
+    def n_firms(self) -> int:
+        """Number of firms on the roster."""
+        return len(self.firms)
+
+    @property
+    def respondents(self) -> list[str]:
+        """Ids of the firms that answered the survey."""
+        return self.firms.index[self.firms[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
+
+    @property
+    def response_rate(self) -> float:
+        """Share of roster firms that answered."""
+        return len(self.respondents) / self.n_firms if self.n_firms else float("nan")
+
+    @property
+    def relations(self) -> list[str]:
+        """The relations present (``["knowledge"]`` for a single-relation survey)."""
+        return list(self.meta.get("relations", sorted(self.ties[V.RELATION].unique())))
+
+    @property
+    def waves(self) -> list[str]:
+        """The waves present, or an empty list for a single-wave survey."""
+        return list(self.meta.get("waves", []))
+
+    def layer(self, relation: str | None = None, wave: str | None = None) -> pd.DataFrame:
+        """The ties of one relation and wave.
+
+        With ``None``, the only relation (or wave) is taken; a survey with several needs the
+        name, and a :class:`kflow.SurveyError` lists them.
+        """
+        from kflow.exceptions import SurveyError
+
+        ties = self.ties
+        relation = _pick(relation, self.relations, "relation")
+        ties = ties[ties[V.RELATION] == relation]
+        if self.waves:
+            wave = _pick(wave, self.waves, "wave")
+            ties = ties[ties[V.WAVE] == wave]
+        elif wave is not None:
+            raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
+        return ties
+
+    # -- conversions ----------------------------------------------------------------------------
+    def to_networkx(
+        self,
+        include_external: bool = False,
+        *,
+        relation: str | None = None,
+        wave: str | None = None,
+    ) -> nx.DiGraph:
+        """A networkx DiGraph of one relation and wave, knowledge flowing along the edges.
+
+        Nodes are firm ids with the firm attributes plus ``group="cluster"``; edges carry
+        ``weight``. With ``include_external=True`` outside actors become nodes with
+        ``group="outside"`` and ``actor_type``; ``"in"`` ties point actor -> firm.
+        """
+        from kflow.graph import to_networkx
+
+        return to_networkx(self, include_external=include_external, relation=relation, wave=wave)
+
+    def to_igraph(
+        self,
+        include_external: bool = False,
+        *,
+        relation: str | None = None,
+        wave: str | None = None,
+    ) -> igraph.Graph:
+        """An igraph Graph equal to :meth:`to_networkx` (vertex ``name`` is the firm id).
+
+        The firm's display name is the vertex attribute ``firm_name`` (igraph reserves ``name``).
+        """
+        from kflow.graph import to_igraph
+
+        return to_igraph(self, include_external=include_external, relation=relation, wave=wave)
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        ties: pd.DataFrame,
+        firms: pd.DataFrame | None = None,
+        external: pd.DataFrame | None = None,
+        **options: Any,
+    ) -> Survey:
+        """Build a Survey from DataFrames already in flow orientation (source -> target).
+
+        Takes the columns of the data model and the options of :func:`kflow.read_survey`; the
+        same validation applies.
+        """
+        from kflow.io.reader import read_survey
+
+        options.setdefault("orientation", "flow")
+        return read_survey(ties, firms=firms, external=external, **options)
+
+    @classmethod
+    def from_networkx(cls, G: nx.DiGraph, **options: Any) -> Survey:
+        """Build a Survey from a directed networkx graph whose edges point along knowledge flow.
+
+        Nodes with ``group="outside"`` become external actors; other nodes are roster firms,
+        their attributes firm attributes. Edge ``weight`` defaults to 1.
+        """
+        from kflow.graph import from_networkx
+
+        return from_networkx(G, **options)
+
+
+def _pick(value: str | None, present: list[str], what: str) -> str:
+    from kflow.exceptions import SurveyError
+
+    if value is None:
+        if len(present) == 1:
+            return present[0]
+        raise SurveyError(
+            f"This survey has several {what}s ({', '.join(map(repr, present))}); "
+            f"pass {what}= to choose one."
+        )
+    if value not in present:
+        raise SurveyError(
+            f"{what}={value!r} is not in this survey; its {what}s are "
+            f"{', '.join(map(repr, present))}."
+        )
+    return value
