@@ -31,23 +31,36 @@ class _UsageError(Exception):
 
 def _add_survey_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ties", help="ties file (edge list or roster matrix), or a kflow folder")
-    p.add_argument("--orientation", choices=V.ORIENTATIONS,
-                   help="asks: respondent names the firms it turns to; gives: firms it gave "
-                        "knowledge to; flow: columns hold source -> target")
+    p.add_argument(
+        "--orientation",
+        choices=V.ORIENTATIONS,
+        help="asks: respondent names the firms it turns to; gives: firms it gave "
+        "knowledge to; flow: columns hold source -> target",
+    )
     p.add_argument("--firms", help="firms table: firm_id, name, respondent, attributes")
-    p.add_argument("--external", help="external ties: firm_id, actor, actor_type, direction, weight")
+    p.add_argument(
+        "--external", help="external ties: firm_id, actor, actor_type, direction, weight"
+    )
     p.add_argument("--layout", choices=V.LAYOUTS, default="auto")
     p.add_argument("--source", help="column of the respondent / source firm")
     p.add_argument("--target", help="column of the named / target firm")
     p.add_argument("--weight", help="column of the tie value")
     p.add_argument("--relation", help="column naming the relation")
     p.add_argument("--wave", help="column naming the wave")
-    p.add_argument("--scale", nargs=2, type=float, metavar=("MIN", "MAX"),
-                   help="answer scale, e.g. 0 3; values outside are an error")
+    p.add_argument(
+        "--scale",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        help="answer scale, e.g. 0 3; values outside are an error",
+    )
     p.add_argument("--duplicates", choices=V.DUPLICATE_POLICIES, default="error")
     p.add_argument("--missing", choices=V.MISSING_TREATMENTS, default="nan")
-    p.add_argument("--add-unknown-firms", action="store_true",
-                   help="add firms named in ties but missing from the firms table")
+    p.add_argument(
+        "--add-unknown-firms",
+        action="store_true",
+        help="add firms named in ties but missing from the firms table",
+    )
     p.add_argument("--encoding", help="text encoding (default: detected)")
     p.add_argument("--sep", help="delimiter (default: detected)")
 

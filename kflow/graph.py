@@ -85,10 +85,10 @@ def to_networkx(
     nodes = node_table(survey, include_external)
     edges = edge_table(survey, include_external, relation=relation, wave=wave)
     G = nx.DiGraph()
-    for firm, row in zip(nodes.index, nodes.to_dict("records")):
+    for firm, row in zip(nodes.index, nodes.to_dict("records"), strict=True):
         G.add_node(firm, **{k: _plain(v) for k, v in row.items() if _plain(v) is not None})
     G.add_weighted_edges_from(
-        zip(edges[V.SOURCE], edges[V.TARGET], edges[V.WEIGHT].astype(float).tolist())
+        zip(edges[V.SOURCE], edges[V.TARGET], edges[V.WEIGHT].astype(float).tolist(), strict=True)
     )
     G.graph.update(relation=relation or survey.relations[0], orientation="knowledge flow")
     return G
@@ -168,9 +168,13 @@ def from_networkx(
         if u in outside or v in outside:
             actor, firm, direction = (u, v, "in") if u in outside else (v, u, "out")
             external.append(
-                {V.FIRM_ID: str(firm), V.ACTOR: str(actor),
-                 V.ACTOR_TYPE: G.nodes[actor].get(V.ACTOR_TYPE, V.UNKNOWN_ACTOR_TYPE),
-                 V.DIRECTION: direction, V.WEIGHT: w}
+                {
+                    V.FIRM_ID: str(firm),
+                    V.ACTOR: str(actor),
+                    V.ACTOR_TYPE: G.nodes[actor].get(V.ACTOR_TYPE, V.UNKNOWN_ACTOR_TYPE),
+                    V.DIRECTION: direction,
+                    V.WEIGHT: w,
+                }
             )
         else:
             ties.append({V.SOURCE: str(u), V.TARGET: str(v), V.WEIGHT: w})

@@ -23,8 +23,13 @@ FIRMS = ["007", "B", "C", "Ñandú", "E"]
 
 def expected_ties() -> pd.DataFrame:
     # Natural order of ids: 007 < B < C < E < Ñandú; rows sorted by source then target.
-    rows = sorted(FLOW, key=lambda r: (["007", "B", "C", "E", "Ñandú"].index(r[0]),
-                                       ["007", "B", "C", "E", "Ñandú"].index(r[1])))
+    rows = sorted(
+        FLOW,
+        key=lambda r: (
+            ["007", "B", "C", "E", "Ñandú"].index(r[0]),
+            ["007", "B", "C", "E", "Ñandú"].index(r[1]),
+        ),
+    )
     out = pd.DataFrame(rows, columns=["source", "target", "weight"])
     out["relation"] = "knowledge"
     return out.astype({"source": object, "target": object, "relation": object})
@@ -38,8 +43,9 @@ def asks_rows() -> list[tuple[str, str, float]]:
 def write_text(path, header, rows, sep=",", encoding="utf-8", decimal="."):
     lines = [sep.join(header)]
     for row in rows:
-        cells = [str(c) if not isinstance(c, float) else f"{c:g}".replace(".", decimal)
-                 for c in row]
+        cells = [
+            str(c) if not isinstance(c, float) else f"{c:g}".replace(".", decimal) for c in row
+        ]
         lines.append(sep.join(cells))
     path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
     return path
@@ -47,8 +53,9 @@ def write_text(path, header, rows, sep=",", encoding="utf-8", decimal="."):
 
 @pytest.fixture
 def firms_file(tmp_path):
-    return write_text(tmp_path / "firms.csv", ["firm_id", "respondent"],
-                      [(f, "yes") for f in FIRMS])
+    return write_text(
+        tmp_path / "firms.csv", ["firm_id", "respondent"], [(f, "yes") for f in FIRMS]
+    )
 
 
 class TestSameTiesEveryWay:
@@ -87,8 +94,14 @@ class TestSameTiesEveryWay:
         pd.testing.assert_frame_equal(s.ties, expected_ties())
 
     def test_latin1_semicolon_decimal_comma(self, tmp_path, firms_file):
-        path = write_text(tmp_path / "asks_latin1.csv", ["respondent", "alter", "value"],
-                          asks_rows(), sep=";", encoding="latin-1", decimal=",")
+        path = write_text(
+            tmp_path / "asks_latin1.csv",
+            ["respondent", "alter", "value"],
+            asks_rows(),
+            sep=";",
+            encoding="latin-1",
+            decimal=",",
+        )
         assert b"1,5" in path.read_bytes()
         s = kflow.read_survey(path, orientation="asks", firms=firms_file)
         assert s.meta["encoding"] == "latin-1"
@@ -96,8 +109,13 @@ class TestSameTiesEveryWay:
         pd.testing.assert_frame_equal(s.ties, expected_ties())
 
     def test_utf8_bom_tab(self, tmp_path, firms_file):
-        path = write_text(tmp_path / "asks.tsv", ["respondent", "alter", "value"], asks_rows(),
-                          sep="\t", encoding="utf-8-sig")
+        path = write_text(
+            tmp_path / "asks.tsv",
+            ["respondent", "alter", "value"],
+            asks_rows(),
+            sep="\t",
+            encoding="utf-8-sig",
+        )
         s = kflow.read_survey(path, orientation="asks", firms=firms_file)
         assert s.meta["encoding"] == "utf-8-sig"
         pd.testing.assert_frame_equal(s.ties, expected_ties())
@@ -115,14 +133,21 @@ class TestSameTiesEveryWay:
 
     def test_configured_column_names(self, tmp_path, firms_file):
         path = write_text(tmp_path / "odd.csv", ["wer", "wen", "wie_stark"], asks_rows())
-        s = kflow.read_survey(path, orientation="asks", firms=firms_file, source="wer",
-                              target="wen", weight="wie_stark")
+        s = kflow.read_survey(
+            path,
+            orientation="asks",
+            firms=firms_file,
+            source="wer",
+            target="wen",
+            weight="wie_stark",
+        )
         pd.testing.assert_frame_equal(s.ties, expected_ties())
 
 
 def test_ids_stay_text_as_written(tmp_path):
-    path = write_text(tmp_path / "t.csv", ["source", "target"],
-                      [(" 007 ", "7"), ("7", "0.50"), ("0.50", "007")])
+    path = write_text(
+        tmp_path / "t.csv", ["source", "target"], [(" 007 ", "7"), ("7", "0.50"), ("0.50", "007")]
+    )
     s = kflow.read_survey(path, orientation="flow")
     # Digit runs compare by value, then by written length: "7" and "007" stay distinct.
     assert s.firm_ids == ["0.50", "7", "007"]
@@ -131,26 +156,37 @@ def test_ids_stay_text_as_written(tmp_path):
 
 
 def test_natural_order_of_firms(tmp_path):
-    path = write_text(tmp_path / "t.csv", ["source", "target"],
-                      [("P10", "P2"), ("P2", "P1"), ("P1", "P10")])
+    path = write_text(
+        tmp_path / "t.csv", ["source", "target"], [("P10", "P2"), ("P2", "P1"), ("P1", "P10")]
+    )
     s = kflow.read_survey(path, orientation="flow")
     assert s.firm_ids == ["P1", "P2", "P10"]
     assert s.ties[["source", "target"]].values.tolist() == [
-        ["P1", "P10"], ["P2", "P1"], ["P10", "P2"]]
+        ["P1", "P10"],
+        ["P2", "P1"],
+        ["P10", "P2"],
+    ]
 
 
 def test_relations_and_waves_kept_apart(tmp_path):
     path = write_text(
-        tmp_path / "multi.csv", ["source", "target", "relation", "wave", "weight"],
-        [("A", "B", "technical", "2012", 1.0), ("A", "B", "technical", "2015", 2.0),
-         ("A", "B", "business", "2012", 3.0), ("B", "C", "technical", "2015", 1.0)],
+        tmp_path / "multi.csv",
+        ["source", "target", "relation", "wave", "weight"],
+        [
+            ("A", "B", "technical", "2012", 1.0),
+            ("A", "B", "technical", "2015", 2.0),
+            ("A", "B", "business", "2012", 3.0),
+            ("B", "C", "technical", "2015", 1.0),
+        ],
     )
     s = kflow.read_survey(path, orientation="flow")
     assert s.relations == ["business", "technical"]
     assert s.waves == ["2012", "2015"]
     assert len(s.ties) == 4
     assert s.layer("technical", "2015")[["source", "target", "weight"]].values.tolist() == [
-        ["A", "B", 2.0], ["B", "C", 1.0]]
+        ["A", "B", 2.0],
+        ["B", "C", 1.0],
+    ]
     with pytest.raises(kflow.SurveyError, match="several relations"):
         s.layer()
     with pytest.raises(kflow.SurveyError, match="'friendship' is not in this survey"):
@@ -160,12 +196,20 @@ def test_relations_and_waves_kept_apart(tmp_path):
 class TestValidationReport:
     def test_example_cluster_accounting(self):
         d = DATASETS / "example_cluster"
-        s = kflow.read_survey(d / "ties.csv", orientation="asks", firms=d / "firms.csv",
-                              external=d / "external.csv", scale=(0, 3))
+        s = kflow.read_survey(
+            d / "ties.csv",
+            orientation="asks",
+            firms=d / "firms.csv",
+            external=d / "external.csv",
+            scale=(0, 3),
+        )
         t = s.validation.tables
         # Counted by hand from the file: 18 data lines, one blank, one zero, one self-tie.
         assert t.loc["ties", ["records_read", "records_used", "records_dropped"]].tolist() == [
-            18, 15, 3]
+            18,
+            15,
+            3,
+        ]
         assert (t["records_read"] == t["records_used"] + t["records_dropped"]).all()
         dropped = s.validation.dropped.set_index("reason")["row"].to_dict()
         assert dropped == {"blank line": 14, "zero value (0 = no tie)": 9, "self-tie": 19}
@@ -180,9 +224,17 @@ class TestValidationReport:
 
     def test_every_record_read_is_used_or_reported(self, tmp_path):
         path = write_text(
-            tmp_path / "t.csv", ["respondent", "alter", "value"],
-            [("A", "B", 1.0), ("A", "B", 2.0), ("A", "B", 3.0), ("B", "B", 1.0), ("C", "A", 0.0),
-             ("", "", ""), ("C", "B", 2.0)],
+            tmp_path / "t.csv",
+            ["respondent", "alter", "value"],
+            [
+                ("A", "B", 1.0),
+                ("A", "B", 2.0),
+                ("A", "B", 3.0),
+                ("B", "B", 1.0),
+                ("C", "A", 0.0),
+                ("", "", ""),
+                ("C", "B", 2.0),
+            ],
         )
         s = kflow.read_survey(path, orientation="asks", duplicates="sum")
         row = s.validation.tables.loc["ties"]
@@ -193,36 +245,41 @@ class TestValidationReport:
         assert reasons.count("duplicate merged (sum) into line 2") == 2
         assert s.ties.set_index(["source", "target"]).loc[("B", "A"), "weight"] == 6.0
 
-    @pytest.mark.parametrize(("policy", "expected"),
-                             [("max", 3.0), ("sum", 6.0), ("mean", 2.0), ("last", 1.0)])
+    @pytest.mark.parametrize(
+        ("policy", "expected"), [("max", 3.0), ("sum", 6.0), ("mean", 2.0), ("last", 1.0)]
+    )
     def test_duplicate_policies(self, policy, expected):
-        frame = pd.DataFrame({"source": ["A", "A", "A"], "target": ["B", "B", "B"],
-                              "weight": [2, 3, 1]})
+        frame = pd.DataFrame(
+            {"source": ["A", "A", "A"], "target": ["B", "B", "B"], "weight": [2, 3, 1]}
+        )
         s = kflow.read_survey(frame, orientation="flow", duplicates=policy)
         assert s.ties["weight"].tolist() == [expected]
         assert len(s.validation.dropped) == 2
 
     def test_matrix_blank_row_is_a_non_respondent(self, tmp_path):
-        path = write_text(tmp_path / "m.csv", ["", "A", "B", "C"],
-                          [("A", "", 1, 0), ("B", 2, "", 1), ("C", "", "", "")])
+        path = write_text(
+            tmp_path / "m.csv",
+            ["", "A", "B", "C"],
+            [("A", "", 1, 0), ("B", 2, "", 1), ("C", "", "", "")],
+        )
         s = kflow.read_survey(path, orientation="asks")
         assert s.respondents == ["A", "B"]
         assert s.response_rate == pytest.approx(2 / 3)
         # 9 cells: 3 ties (B->A, A->B, C->B), 1 zero, 3 diagonal, 2 blank (C's row).
-        assert s.ties[["source", "target"]].values.tolist() == [["A", "B"], ["B", "A"],
-                                                                ["C", "B"]]
+        assert s.ties[["source", "target"]].values.tolist() == [["A", "B"], ["B", "A"], ["C", "B"]]
         row = s.validation.tables.loc["ties"]
         assert (row["records_read"], row["records_used"]) == (9, 3)
         counts = s.validation.reason_counts().set_index("reason")["records"].to_dict()
-        assert counts == {"blank cell (no answer)": 2,
-                          "diagonal cell (a firm does not name itself)": 3,
-                          "zero value (0 = no tie)": 1}
+        assert counts == {
+            "blank cell (no answer)": 2,
+            "diagonal cell (a firm does not name itself)": 3,
+            "zero value (0 = no tie)": 1,
+        }
         assert sum(counts.values()) == row["records_dropped"] == 6
 
     def test_firms_added_when_allowed(self, tmp_path, firms_file):
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("B", "ZZ"), ("YY", "B")])
-        s = kflow.read_survey(path, orientation="asks", firms=firms_file,
-                              add_unknown_firms=True)
+        s = kflow.read_survey(path, orientation="asks", firms=firms_file, add_unknown_firms=True)
         assert {"ZZ", "YY"} <= set(s.firm_ids)
         # YY answered, so it is a respondent; ZZ was only named.
         assert bool(s.firms.loc["YY", "respondent"]) is True
@@ -245,8 +302,10 @@ class TestErrors:
 
     def test_bad_parameter_message(self, tmp_path):
         path = write_text(tmp_path / "t.csv", ["source", "target"], [("A", "B")])
-        with pytest.raises(ParameterError, match="'orientation' parameter of read_survey must be "
-                                                 "one of .* Got 'ask' instead"):
+        with pytest.raises(
+            ParameterError,
+            match="'orientation' parameter of read_survey must be one of .* Got 'ask' instead",
+        ):
             kflow.read_survey(path, orientation="ask")
         with pytest.raises(ValueError, match="'duplicates' parameter"):
             kflow.read_survey(path, orientation="flow", duplicates="first")
@@ -260,8 +319,11 @@ class TestErrors:
     def test_header_only_file(self, tmp_path):
         path = tmp_path / "header.csv"
         path.write_text("respondent,alter,value\n\n")
-        with pytest.raises(kflow.SurveyError, match=r"header\.csv: the file has a header .* no "
-                                                    "data rows"):
+        with pytest.raises(
+            kflow.SurveyError,
+            match=r"header\.csv: the file has a header .* no "
+            "data rows",
+        ):
             kflow.read_survey(path, orientation="asks")
 
     def test_missing_column_lists_columns_found(self, tmp_path):
@@ -271,12 +333,16 @@ class TestErrors:
         assert "columns found are 'firm', 'other'" in str(err.value)
         assert "t.csv" in str(err.value)
         with pytest.raises(kflow.SurveyError, match="no column 'wert'.*'firm', 'other'"):
-            kflow.read_survey(path, orientation="asks", source="firm", target="other",
-                              weight="wert")
+            kflow.read_survey(
+                path, orientation="asks", source="firm", target="other", weight="wert"
+            )
 
     def test_non_numeric_value(self, tmp_path):
-        path = write_text(tmp_path / "t.csv", ["respondent", "alter", "value"],
-                          [("A", "B", "2"), ("A", "C", "high")])
+        path = write_text(
+            tmp_path / "t.csv",
+            ["respondent", "alter", "value"],
+            [("A", "B", "2"), ("A", "C", "high")],
+        )
         with pytest.raises(kflow.SurveyError) as err:
             kflow.read_survey(path, orientation="asks")
         msg = str(err.value)
@@ -295,12 +361,17 @@ class TestErrors:
 
     def test_negative_value(self, tmp_path):
         path = write_text(tmp_path / "t.csv", ["source", "target", "weight"], [("A", "B", -1.0)])
-        with pytest.raises(kflow.SurveyError, match="line 2, column 'weight': value '-1'.*negative"):
+        with pytest.raises(
+            kflow.SurveyError, match="line 2, column 'weight': value '-1'.*negative"
+        ):
             kflow.read_survey(path, orientation="flow")
 
     def test_value_outside_scale(self, tmp_path):
-        path = write_text(tmp_path / "t.csv", ["respondent", "alter", "value"],
-                          [("A", "B", 3.0), ("A", "C", 5.0), ("B", "C", 4.0)])
+        path = write_text(
+            tmp_path / "t.csv",
+            ["respondent", "alter", "value"],
+            [("A", "B", 3.0), ("A", "C", 5.0), ("B", "C", 4.0)],
+        )
         with pytest.raises(kflow.SurveyError) as err:
             kflow.read_survey(path, orientation="asks", scale=(0, 3))
         msg = str(err.value)
@@ -316,33 +387,42 @@ class TestErrors:
         assert "firms.csv" in msg and "add_unknown_firms=True" in msg
 
     def test_duplicate_ties(self, tmp_path):
-        path = write_text(tmp_path / "t.csv", ["respondent", "alter"],
-                          [("A", "B"), ("A", "C"), ("A", "B")])
-        with pytest.raises(kflow.SurveyError, match=r"lines 2 and 4: the tie B -> A .* more than "
-                                                    "once.*duplicates='max'"):
+        path = write_text(
+            tmp_path / "t.csv", ["respondent", "alter"], [("A", "B"), ("A", "C"), ("A", "B")]
+        )
+        with pytest.raises(
+            kflow.SurveyError,
+            match=r"lines 2 and 4: the tie B -> A .* more than "
+            "once.*duplicates='max'",
+        ):
             kflow.read_survey(path, orientation="asks")
 
     def test_non_respondent_who_answers(self, tmp_path):
-        firms = write_text(tmp_path / "f.csv", ["firm_id", "respondent"],
-                           [("A", "yes"), ("B", "no")])
+        firms = write_text(
+            tmp_path / "f.csv", ["firm_id", "respondent"], [("A", "yes"), ("B", "no")]
+        )
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B"), ("B", "A")])
-        with pytest.raises(kflow.SurveyError, match="line 3: firm 'B' answers here but is marked "
-                                                    "respondent=no"):
+        with pytest.raises(
+            kflow.SurveyError, match="line 3: firm 'B' answers here but is marked respondent=no"
+        ):
             kflow.read_survey(path, orientation="asks", firms=firms)
 
     def test_bad_respondent_flag(self, tmp_path):
-        firms = write_text(tmp_path / "f.csv", ["firm_id", "respondent"],
-                           [("A", "yes"), ("B", "maybe")])
+        firms = write_text(
+            tmp_path / "f.csv", ["firm_id", "respondent"], [("A", "yes"), ("B", "maybe")]
+        )
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B")])
-        with pytest.raises(kflow.SurveyError, match="f.csv, line 3, column 'respondent': value "
-                                                    "'maybe'.*yes/no"):
+        with pytest.raises(
+            kflow.SurveyError, match="f.csv, line 3, column 'respondent': value 'maybe'.*yes/no"
+        ):
             kflow.read_survey(path, orientation="asks", firms=firms)
 
     def test_duplicate_firm_id(self, tmp_path):
         firms = write_text(tmp_path / "f.csv", ["firm_id"], [("A",), ("B",), ("A",)])
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B")])
-        with pytest.raises(kflow.SurveyError, match="f.csv, line 4, column 'firm_id': value 'A'"
-                                                    ".*appears twice"):
+        with pytest.raises(
+            kflow.SurveyError, match="f.csv, line 4, column 'firm_id': value 'A'.*appears twice"
+        ):
             kflow.read_survey(path, orientation="asks", firms=firms)
 
     def test_firms_table_without_id_column(self, tmp_path):
@@ -352,16 +432,24 @@ class TestErrors:
             kflow.read_survey(path, orientation="asks", firms=firms)
 
     def test_external_bad_direction(self, tmp_path):
-        ext = write_text(tmp_path / "e.csv", ["firm_id", "actor", "direction"],
-                         [("A", "Uni", "in"), ("A", "Buyer", "inbound")])
+        ext = write_text(
+            tmp_path / "e.csv",
+            ["firm_id", "actor", "direction"],
+            [("A", "Uni", "in"), ("A", "Buyer", "inbound")],
+        )
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B")])
-        with pytest.raises(kflow.SurveyError, match="e.csv, line 3, column 'direction': value "
-                                                    "'inbound'.*'in'.*'out'"):
+        with pytest.raises(
+            kflow.SurveyError,
+            match="e.csv, line 3, column 'direction': value 'inbound'.*'in'.*'out'",
+        ):
             kflow.read_survey(path, orientation="asks", external=ext)
 
     def test_external_actor_with_two_types(self, tmp_path):
-        ext = write_text(tmp_path / "e.csv", ["firm_id", "actor", "actor_type"],
-                         [("A", "Uni", "university"), ("B", "Uni", "consultant")])
+        ext = write_text(
+            tmp_path / "e.csv",
+            ["firm_id", "actor", "actor_type"],
+            [("A", "Uni", "university"), ("B", "Uni", "consultant")],
+        )
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B")])
         with pytest.raises(kflow.SurveyError, match="lines 2, 3: actor 'Uni' has several"):
             kflow.read_survey(path, orientation="asks", external=ext)
@@ -369,8 +457,9 @@ class TestErrors:
     def test_external_actor_named_like_a_firm(self, tmp_path):
         ext = write_text(tmp_path / "e.csv", ["firm_id", "actor"], [("A", "B")])
         path = write_text(tmp_path / "t.csv", ["respondent", "alter"], [("A", "B")])
-        with pytest.raises(kflow.SurveyError, match="e.csv, line 2, column 'actor': value 'B' is "
-                                                    "also a firm"):
+        with pytest.raises(
+            kflow.SurveyError, match="e.csv, line 2, column 'actor': value 'B' is also a firm"
+        ):
             kflow.read_survey(path, orientation="asks", external=ext)
 
     def test_external_firm_not_on_roster(self, tmp_path, firms_file):
@@ -382,8 +471,11 @@ class TestErrors:
     def test_unsupported_and_missing_files(self, tmp_path):
         odd = tmp_path / "t.sav"
         odd.write_text("x")
-        with pytest.raises(kflow.SurveyError, match=r"t\.sav: files ending in '\.sav' are not "
-                                                    "supported"):
+        with pytest.raises(
+            kflow.SurveyError,
+            match=r"t\.sav: files ending in '\.sav' are not "
+            "supported",
+        ):
             kflow.read_survey(odd, orientation="asks")
         with pytest.raises(kflow.SurveyError, match="no such file"):
             kflow.read_survey(tmp_path / "nope.csv", orientation="asks")
@@ -401,8 +493,11 @@ class TestErrors:
 
     def test_matrix_row_without_column(self, tmp_path):
         path = write_text(tmp_path / "m.csv", ["", "A", "B"], [("A", 0, 1), ("C", 1, 0)])
-        with pytest.raises(kflow.SurveyError, match=r"line 3, column '\(first column\)': value "
-                                                    "'C'.*must also head a column"):
+        with pytest.raises(
+            kflow.SurveyError,
+            match=r"line 3, column '\(first column\)': value "
+            "'C'.*must also head a column",
+        ):
             kflow.read_survey(path, orientation="asks", layout="matrix")
 
     def test_matrix_duplicate_column(self, tmp_path):

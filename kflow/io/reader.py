@@ -81,8 +81,9 @@ def _check_choice(function: str, name: str, value: object, allowed: tuple[str, .
         raise bad_parameter(function, name, f"one of {set(allowed)}", value)
 
 
-def _find_column(table: Table, wanted: str | None, defaults: tuple[str, ...], what: str,
-                 required: bool) -> int | None:
+def _find_column(
+    table: Table, wanted: str | None, defaults: tuple[str, ...], what: str, required: bool
+) -> int | None:
     """Position of a column: the name given (exact), else the first default (any case)."""
     if wanted is not None:
         if wanted in table.header:
@@ -150,15 +151,33 @@ def _edge_records(table: Table, opts: dict, drops: _Drops) -> tuple[pd.DataFrame
 
     for idx in (si, ti):
         empty = (sub[idx] == "").to_numpy()
-        _first_bad_at(table, keep, empty, table.header[idx], sub[idx],
-                      "A tie needs both firm ids: fill in the id, or delete the row.")
+        _first_bad_at(
+            table,
+            keep,
+            empty,
+            table.header[idx],
+            sub[idx],
+            "A tie needs both firm ids: fill in the id, or delete the row.",
+        )
     if wi is not None:
         weights, bad = parse_numbers(sub[wi])
         empty = (sub[wi] == "").to_numpy()
-        _first_bad_at(table, keep, bad, table.header[wi], sub[wi],
-                      "Tie values must be numbers (decimal point or comma); fix the cell.")
-        _first_bad_at(table, keep, empty, table.header[wi], sub[wi],
-                      "The tie value is blank: write the value, or 0 for no tie.")
+        _first_bad_at(
+            table,
+            keep,
+            bad,
+            table.header[wi],
+            sub[wi],
+            "Tie values must be numbers (decimal point or comma); fix the cell.",
+        )
+        _first_bad_at(
+            table,
+            keep,
+            empty,
+            table.header[wi],
+            sub[wi],
+            "The tie value is blank: write the value, or 0 for no tie.",
+        )
         wcol = table.header[wi]
     else:
         weights = np.ones(len(sub))
@@ -178,14 +197,21 @@ def _edge_records(table: Table, opts: dict, drops: _Drops) -> tuple[pd.DataFrame
     )
     if vi is not None:
         empty = (sub[vi] == "").to_numpy()
-        _first_bad_at(table, keep, empty, table.header[vi], sub[vi],
-                      "The wave is blank: every tie of a multi-wave survey needs its wave.")
+        _first_bad_at(
+            table,
+            keep,
+            empty,
+            table.header[vi],
+            sub[vi],
+            "The wave is blank: every tie of a multi-wave survey needs its wave.",
+        )
         records["wave"] = sub[vi].to_numpy(dtype=object)
     return records, unused
 
 
-def _first_bad_at(table: Table, positions: np.ndarray, mask: np.ndarray, column: str,
-                  values: pd.Series, fix: str) -> None:
+def _first_bad_at(
+    table: Table, positions: np.ndarray, mask: np.ndarray, column: str, values: pd.Series, fix: str
+) -> None:
     if mask.any():
         k = int(np.flatnonzero(mask)[0])
         extra = f" ({int(mask.sum())} such cells in all)" if mask.sum() > 1 else ""
@@ -217,15 +243,33 @@ def _matrix_records(table: Table, drops: _Drops) -> tuple[pd.DataFrame, list[str
     keep = np.flatnonzero(~blank)
     sub = table.cells.iloc[keep]
     ids = sub[0]
-    _first_bad_at(table, keep, (ids == "").to_numpy(), table.header[0] or "(first column)", ids,
-                  "Each matrix row needs the id of the respondent in its first cell.")
+    _first_bad_at(
+        table,
+        keep,
+        (ids == "").to_numpy(),
+        table.header[0] or "(first column)",
+        ids,
+        "Each matrix row needs the id of the respondent in its first cell.",
+    )
     dup = ids.duplicated().to_numpy()
-    _first_bad_at(table, keep, dup, table.header[0] or "(first column)", ids,
-                  "This respondent has two rows in the matrix; keep one.")
+    _first_bad_at(
+        table,
+        keep,
+        dup,
+        table.header[0] or "(first column)",
+        ids,
+        "This respondent has two rows in the matrix; keep one.",
+    )
     stray = ~ids.isin(cols).to_numpy()
-    _first_bad_at(table, keep, stray, table.header[0] or "(first column)", ids,
-                  "A matrix row's firm must also head a column (square roster matrix); add the "
-                  "column or correct the id.")
+    _first_bad_at(
+        table,
+        keep,
+        stray,
+        table.header[0] or "(first column)",
+        ids,
+        "A matrix row's firm must also head a column (square roster matrix); add the "
+        "column or correct the id.",
+    )
     values = sub.iloc[:, 1:]
     n_rows, n_cols = values.shape
     flat_text = pd.Series(values.to_numpy(dtype=object).ravel(), dtype=object)
@@ -252,12 +296,23 @@ def _matrix_records(table: Table, drops: _Drops) -> tuple[pd.DataFrame, list[str
     diagonal = (records["a"] == records["b"]).to_numpy()
     empty = np.isnan(numbers)
     quiet_diag = diagonal & (empty | (numbers == 0))
-    drops.add("ties", table, records["pos"].to_numpy()[quiet_diag],
-              records["column"].to_numpy()[quiet_diag], records["value"].to_numpy()[quiet_diag],
-              "diagonal cell (a firm does not name itself)")
+    drops.add(
+        "ties",
+        table,
+        records["pos"].to_numpy()[quiet_diag],
+        records["column"].to_numpy()[quiet_diag],
+        records["value"].to_numpy()[quiet_diag],
+        "diagonal cell (a firm does not name itself)",
+    )
     no_answer = empty & ~diagonal
-    drops.add("ties", table, records["pos"].to_numpy()[no_answer],
-              records["column"].to_numpy()[no_answer], "", "blank cell (no answer)")
+    drops.add(
+        "ties",
+        table,
+        records["pos"].to_numpy()[no_answer],
+        records["column"].to_numpy()[no_answer],
+        "",
+        "blank cell (no answer)",
+    )
     # Respondents who left every cell of their row blank, and roster firms with no row at all,
     # gave no answers.
     answered = set(records.loc[~(empty | diagonal), "a"])
@@ -281,8 +336,9 @@ def _orient(records: pd.DataFrame, orientation: str) -> pd.DataFrame:
     return records
 
 
-def _clean_weights(records: pd.DataFrame, table: Table, drops: _Drops, scale,
-                   what: str) -> pd.DataFrame:
+def _clean_weights(
+    records: pd.DataFrame, table: Table, drops: _Drops, scale, what: str
+) -> pd.DataFrame:
     w = records["weight"].to_numpy(dtype=float)
     neg = w < 0
     if neg.any():
@@ -303,13 +359,26 @@ def _clean_weights(records: pd.DataFrame, table: Table, drops: _Drops, scale,
                 "Correct the value, or declare the scale the survey used with scale=(min, max)."
             )
     zero = w == 0
-    drops.add(what, table, records["pos"].to_numpy()[zero], records["column"].to_numpy()[zero],
-              records["value"].to_numpy()[zero], "zero value (0 = no tie)")
+    drops.add(
+        what,
+        table,
+        records["pos"].to_numpy()[zero],
+        records["column"].to_numpy()[zero],
+        records["value"].to_numpy()[zero],
+        "zero value (0 = no tie)",
+    )
     return records.loc[~zero].reset_index(drop=True)
 
 
-def _merge_duplicates(records: pd.DataFrame, key: list[str], policy: str, table: Table,
-                      drops: _Drops, what: str, describe) -> pd.DataFrame:
+def _merge_duplicates(
+    records: pd.DataFrame,
+    key: list[str],
+    policy: str,
+    table: Table,
+    drops: _Drops,
+    what: str,
+    describe,
+) -> pd.DataFrame:
     dup_mask = records.duplicated(key, keep=False).to_numpy()
     if not dup_mask.any():
         return records
@@ -331,8 +400,14 @@ def _merge_duplicates(records: pd.DataFrame, key: list[str], policy: str, table:
         f"duplicate merged ({policy}) into {table.row_word} {table.rows[int(p)]}"
         for p in first_pos.to_numpy()[later]
     ]
-    drops.add(what, table, records["pos"].to_numpy()[later], records["column"].to_numpy()[later],
-              records["value"].to_numpy()[later], reasons)
+    drops.add(
+        what,
+        table,
+        records["pos"].to_numpy()[later],
+        records["column"].to_numpy()[later],
+        records["value"].to_numpy()[later],
+        reasons,
+    )
     records = records.assign(weight=merged_weight)
     return records.loc[~later].reset_index(drop=True)
 
@@ -343,8 +418,14 @@ def _merge_duplicates(records: pd.DataFrame, key: list[str], policy: str, table:
 def _parse_bool(table: Table, positions: np.ndarray, column: str, values: pd.Series) -> np.ndarray:
     low = values.str.lower()
     ok = low.isin(_TRUE | _FALSE).to_numpy()
-    _first_bad_at(table, positions, ~ok, column, values,
-                  "The respondent flag must be yes/no, true/false or 1/0.")
+    _first_bad_at(
+        table,
+        positions,
+        ~ok,
+        column,
+        values,
+        "The respondent flag must be yes/no, true/false or 1/0.",
+    )
     return low.isin(_TRUE).to_numpy()
 
 
@@ -354,23 +435,25 @@ def _attribute(values: pd.Series, dtype: str | None) -> pd.Series:
     if dtype == "str":
         return values.where(~blank, None).astype(object)
     low = values.str.lower()
-    if dtype == "bool" or (dtype is None and not blank.all()
-                           and low[~blank].isin({"true", "false"}).all()):
+    if dtype == "bool" or (
+        dtype is None and not blank.all() and low[~blank].isin({"true", "false"}).all()
+    ):
         if not blank.any():
             return low == "true"
         return low.map({"true": True, "false": False}).astype("boolean")
     numbers, bad = parse_numbers(values)
-    if dtype in ("int", "float") or (dtype is None and not bad.any() and not blank.all()):
-        if not bad.any():
-            integral = not np.isnan(numbers).any() and np.all(numbers == np.round(numbers))
-            if dtype == "int" or (dtype is None and integral):
-                return pd.Series(numbers.astype(np.int64), index=values.index)
-            return pd.Series(numbers, index=values.index)
+    numeric = dtype in ("int", "float") or (dtype is None and not blank.all())
+    if numeric and not bad.any():
+        integral = not np.isnan(numbers).any() and np.all(numbers == np.round(numbers))
+        if dtype == "int" or (dtype is None and integral):
+            return pd.Series(numbers.astype(np.int64), index=values.index)
+        return pd.Series(numbers, index=values.index)
     return values.where(~blank, None).astype(object)
 
 
-def _firm_table(table: Table, firm_id: str | None, drops: _Drops,
-                types: dict[str, str] | None) -> pd.DataFrame:
+def _firm_table(
+    table: Table, firm_id: str | None, drops: _Drops, types: dict[str, str] | None
+) -> pd.DataFrame:
     fi = _find_column(table, firm_id, _FIRM_ID_DEFAULTS, "firm id", True)
     blank = table.blank_rows()
     word = "blank line" if table.row_word == "line" else "blank row"
@@ -379,11 +462,23 @@ def _firm_table(table: Table, firm_id: str | None, drops: _Drops,
     sub = table.cells.iloc[keep]
     ids = sub[fi]
     col = table.header[fi]
-    _first_bad_at(table, keep, (ids == "").to_numpy(), col, ids,
-                  "Every firm needs an id: fill it in, or delete the row.")
+    _first_bad_at(
+        table,
+        keep,
+        (ids == "").to_numpy(),
+        col,
+        ids,
+        "Every firm needs an id: fill it in, or delete the row.",
+    )
     dup = ids.duplicated().to_numpy()
-    _first_bad_at(table, keep, dup, col, ids,
-                  "This firm id appears twice in the firms table; each firm needs exactly one row.")
+    _first_bad_at(
+        table,
+        keep,
+        dup,
+        col,
+        ids,
+        "This firm id appears twice in the firms table; each firm needs exactly one row.",
+    )
     out = pd.DataFrame(index=pd.Index(ids.to_numpy(dtype=object), name=V.FIRM_ID))
     out["_pos"] = keep
     for i, name in enumerate(table.header):
@@ -400,8 +495,9 @@ def _firm_table(table: Table, firm_id: str | None, drops: _Drops,
     return out
 
 
-def _firm_frame_from_dataframe(frame: pd.DataFrame, firm_id: str | None, table: Table,
-                               drops: _Drops) -> pd.DataFrame:
+def _firm_frame_from_dataframe(
+    frame: pd.DataFrame, firm_id: str | None, table: Table, drops: _Drops
+) -> pd.DataFrame:
     """Firms given as a DataFrame keep their attribute dtypes; ids and flags are checked."""
     parsed = _firm_table(table, firm_id, drops, None)
     fi = _find_column(table, firm_id, _FIRM_ID_DEFAULTS, "firm id", True)
@@ -410,13 +506,21 @@ def _firm_frame_from_dataframe(frame: pd.DataFrame, firm_id: str | None, table: 
         if i == fi or name.lower() in (V.RESPONDENT, V.NAME) or name == "":
             continue
         col = original.iloc[:, i]
-        parsed[name] = col.to_numpy() if col.dtype != object else col.astype(object).to_numpy()
-        parsed[name] = parsed[name].astype(col.dtype)
+        if pd.api.types.is_string_dtype(col.dtype):
+            # Text columns are plain objects with None for missing, as when read from a file.
+            parsed[name] = pd.Series(
+                col.astype(object).where(col.notna(), None).to_numpy(),
+                index=parsed.index,
+                dtype=object,
+            )
+        else:
+            parsed[name] = col.to_numpy()
     return parsed
 
 
-def _external_table(table: Table, firm_id: str | None, scale, policy: str,
-                    drops: _Drops) -> pd.DataFrame:
+def _external_table(
+    table: Table, firm_id: str | None, scale, policy: str, drops: _Drops
+) -> pd.DataFrame:
     fi = _find_column(table, firm_id, _FIRM_ID_DEFAULTS, "firm id", True)
     ai = _find_column(table, None, ("actor",), "actor", True)
     ti = _find_column(table, None, _ACTOR_TYPE_DEFAULTS, "actor type", False)
@@ -427,30 +531,53 @@ def _external_table(table: Table, firm_id: str | None, scale, policy: str,
     drops.add("external", table, np.flatnonzero(blank), None, "", word)
     keep = np.flatnonzero(~blank)
     sub = table.cells.iloc[keep]
-    for idx, fix in ((fi, "Every external tie needs the firm's id."),
-                     (ai, "Every external tie needs the outside actor's name.")):
+    for idx, fix in (
+        (fi, "Every external tie needs the firm's id."),
+        (ai, "Every external tie needs the outside actor's name."),
+    ):
         _first_bad_at(table, keep, (sub[idx] == "").to_numpy(), table.header[idx], sub[idx], fix)
     if di is not None:
         direction = sub[di].str.lower().replace("", "in")
         bad = ~direction.isin(V.DIRECTIONS).to_numpy()
-        _first_bad_at(table, keep, bad, table.header[di], sub[di],
-                      "direction must be 'in' (knowledge into the firm) or 'out'.")
+        _first_bad_at(
+            table,
+            keep,
+            bad,
+            table.header[di],
+            sub[di],
+            "direction must be 'in' (knowledge into the firm) or 'out'.",
+        )
     else:
         direction = pd.Series("in", index=sub.index)
     if wi is not None:
         weights, bad = parse_numbers(sub[wi])
-        _first_bad_at(table, keep, bad, table.header[wi], sub[wi],
-                      "Tie values must be numbers (decimal point or comma); fix the cell.")
-        _first_bad_at(table, keep, (sub[wi] == "").to_numpy(), table.header[wi], sub[wi],
-                      "The tie value is blank: write the value, or 0 for no tie.")
+        _first_bad_at(
+            table,
+            keep,
+            bad,
+            table.header[wi],
+            sub[wi],
+            "Tie values must be numbers (decimal point or comma); fix the cell.",
+        )
+        _first_bad_at(
+            table,
+            keep,
+            (sub[wi] == "").to_numpy(),
+            table.header[wi],
+            sub[wi],
+            "The tie value is blank: write the value, or 0 for no tie.",
+        )
     else:
         weights = np.ones(len(sub))
     records = pd.DataFrame(
         {
             V.FIRM_ID: sub[fi].to_numpy(dtype=object),
             V.ACTOR: sub[ai].to_numpy(dtype=object),
-            V.ACTOR_TYPE: (sub[ti].replace("", V.UNKNOWN_ACTOR_TYPE).to_numpy(dtype=object)
-                           if ti is not None else V.UNKNOWN_ACTOR_TYPE),
+            V.ACTOR_TYPE: (
+                sub[ti].replace("", V.UNKNOWN_ACTOR_TYPE).to_numpy(dtype=object)
+                if ti is not None
+                else V.UNKNOWN_ACTOR_TYPE
+            ),
             V.DIRECTION: direction.to_numpy(dtype=object),
             "weight": weights,
             "pos": keep,
@@ -470,7 +597,12 @@ def _external_table(table: Table, firm_id: str | None, scale, policy: str,
         )
     records = _clean_weights(records, table, drops, None, "external")
     return _merge_duplicates(
-        records, [V.FIRM_ID, V.ACTOR, V.DIRECTION], policy, table, drops, "external",
+        records,
+        [V.FIRM_ID, V.ACTOR, V.DIRECTION],
+        policy,
+        table,
+        drops,
+        "external",
         lambda r: f"the external tie {r[V.FIRM_ID]} / {r[V.ACTOR]} ({r[V.DIRECTION]})",
     )
 
@@ -576,7 +708,8 @@ def read_survey(
     >>> s = kflow.read_survey(answers, orientation="asks", scale=(0, 3))
     >>> s.ties[["source", "target", "weight"]].values.tolist()
     [['A', 'B', 3.0], ['A', 'C', 2.0]]
-    >>> s.validation.tables.loc["ties", ["records_read", "records_used", "records_dropped"]].tolist()
+    >>> counts = ["records_read", "records_used", "records_dropped"]
+    >>> s.validation.tables.loc["ties", counts].tolist()
     [3, 2, 1]
     """
     fn = "read_survey"
@@ -641,21 +774,29 @@ def read_survey(
     else:
         records, unused_cols = _edge_records(
             tie_table,
-            {"source": source, "target": target, "weight": weight, "relation": relation,
-             "wave": wave},
+            {
+                "source": source,
+                "target": target,
+                "weight": weight,
+                "relation": relation,
+                "wave": wave,
+            },
             drops,
         )
     if unused_cols:
-        notes.append(
-            f"columns of {tie_table.label} not used: {', '.join(map(repr, unused_cols))}"
-        )
+        notes.append(f"columns of {tie_table.label} not used: {', '.join(map(repr, unused_cols))}")
     records = _orient(records, orientation)
     answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
     records = _clean_weights(records, tie_table, drops, scale, "ties")
     self_tie = (records["source"] == records["target"]).to_numpy()
-    drops.add("ties", tie_table, records["pos"].to_numpy()[self_tie],
-              records["column"].to_numpy()[self_tie], records["value"].to_numpy()[self_tie],
-              "self-tie")
+    drops.add(
+        "ties",
+        tie_table,
+        records["pos"].to_numpy()[self_tie],
+        records["column"].to_numpy()[self_tie],
+        records["value"].to_numpy()[self_tie],
+        "self-tie",
+    )
     records = records.loc[~self_tie].reset_index(drop=True)
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
@@ -707,7 +848,12 @@ def read_survey(
             roster = pd.concat([roster, extra])
         if not flagged:
             roster[V.RESPONDENT] = _inferred_respondents(
-                roster.index, orientation, is_matrix, silent_rows, matrix_ids, notes,
+                roster.index,
+                orientation,
+                is_matrix,
+                silent_rows,
+                matrix_ids,
+                notes,
                 "the firms table has no 'respondent' column",
             )
         elif orientation != "flow":
@@ -717,7 +863,12 @@ def read_survey(
         roster = pd.DataFrame(index=pd.Index(ids, dtype=object, name=V.FIRM_ID))
         notes.append("no firms table: the roster is every firm named in the ties")
         roster[V.RESPONDENT] = _inferred_respondents(
-            roster.index, orientation, is_matrix, silent_rows, matrix_ids, notes,
+            roster.index,
+            orientation,
+            is_matrix,
+            silent_rows,
+            matrix_ids,
+            notes,
             "no firms table",
         )
 
@@ -736,7 +887,7 @@ def read_survey(
     ties_out = _finish_ties(records, order, has_wave)
     ext_out = _finish_external(ext, order)
     n_resp = int(firms_out[V.RESPONDENT].sum())
-    non = [f for f, r in zip(firms_out.index, firms_out[V.RESPONDENT]) if not r]
+    non = [f for f, r in zip(firms_out.index, firms_out[V.RESPONDENT], strict=True) if not r]
     if non:
         notes.append(
             f"non-respondents ({len(non)}): {', '.join(non)}; their unknown answers are "
@@ -745,9 +896,11 @@ def read_survey(
 
     dropped = drops.frame()
     tables = _table_summary(
-        [("ties", tie_table, "matrix" if is_matrix else "edge list", len(ties_out)),
-         ("firms", firm_table, "attribute table", None),
-         ("external", ext_table, "external ties", None if ext is None else len(ext_out))],
+        [
+            ("ties", tie_table, "matrix" if is_matrix else "edge list", len(ties_out)),
+            ("firms", firm_table, "attribute table", None),
+            ("external", ext_table, "external ties", None if ext is None else len(ext_out)),
+        ],
         drops,
     )
     relations = sorted(ties_out[V.RELATION].unique().tolist()) or [V.DEFAULT_RELATION]
@@ -757,9 +910,11 @@ def read_survey(
         "scale": list(scale) if scale is not None else None,
         "relations": relations,
         "waves": V.sorted_ids(ties_out[V.WAVE]) if has_wave else [],
-        "sources": source_names or {
-            name: t.label for name, t in (("ties", tie_table), ("firms", firm_table),
-                                          ("external", ext_table)) if t is not None
+        "sources": source_names
+        or {
+            name: t.label
+            for name, t in (("ties", tie_table), ("firms", firm_table), ("external", ext_table))
+            if t is not None
         },
         "missing": missing,
         "duplicates": duplicates,
@@ -784,9 +939,15 @@ def _version() -> str:
     return __version__
 
 
-def _inferred_respondents(index: pd.Index, orientation: str, is_matrix: bool,
-                          silent_rows: list[str], matrix_ids: list[str], notes: list[str],
-                          why: str) -> list[bool]:
+def _inferred_respondents(
+    index: pd.Index,
+    orientation: str,
+    is_matrix: bool,
+    silent_rows: list[str],
+    matrix_ids: list[str],
+    notes: list[str],
+    why: str,
+) -> list[bool]:
     if is_matrix and orientation != "flow":
         silent = set(silent_rows) & set(index)
         if silent:
@@ -799,8 +960,9 @@ def _inferred_respondents(index: pd.Index, orientation: str, is_matrix: bool,
     return [True] * len(index)
 
 
-def _check_respondent_conflicts(roster: pd.DataFrame, answered_by: set[str],
-                                records: pd.DataFrame, table: Table) -> None:
+def _check_respondent_conflicts(
+    roster: pd.DataFrame, answered_by: set[str], records: pd.DataFrame, table: Table
+) -> None:
     non = set(roster.index[~roster[V.RESPONDENT].to_numpy(dtype=bool)])
     conflict = V.sorted_ids(non & answered_by)
     if conflict:
@@ -813,8 +975,14 @@ def _check_respondent_conflicts(roster: pd.DataFrame, answered_by: set[str],
         )
 
 
-def _raise_unknown(unknown: set[str], records: pd.DataFrame, tie_table: Table,
-                   ext: pd.DataFrame | None, ext_table: Table | None, firm_table: Table) -> None:
+def _raise_unknown(
+    unknown: set[str],
+    records: pd.DataFrame,
+    tie_table: Table,
+    ext: pd.DataFrame | None,
+    ext_table: Table | None,
+    firm_table: Table,
+) -> None:
     firm = V.sorted_ids(unknown)[0]
     hit = records.loc[(records["source"] == firm) | (records["target"] == firm)]
     if len(hit):
@@ -822,8 +990,11 @@ def _raise_unknown(unknown: set[str], records: pd.DataFrame, tie_table: Table,
     else:
         hit = ext.loc[ext[V.FIRM_ID] == firm]
         where = ext_table.where(int(hit["pos"].iloc[0]), V.FIRM_ID)
-    more = f" ({len(unknown)} such firms: {', '.join(V.sorted_ids(unknown)[:10])})" \
-        if len(unknown) > 1 else ""
+    more = (
+        f" ({len(unknown)} such firms: {', '.join(V.sorted_ids(unknown)[:10])})"
+        if len(unknown) > 1
+        else ""
+    )
     raise SurveyError(
         f"{where}: firm {firm!r} is not on the roster in {firm_table.label}{more}. Correct the id, "
         "add the firm to the firms table, or pass add_unknown_firms=True to add it."
@@ -869,8 +1040,13 @@ def _finish_external(ext: pd.DataFrame | None, order: dict[str, int]) -> pd.Data
         out[c] = out[c].astype(object)
     out[V.WEIGHT] = out[V.WEIGHT].astype(float)
     actor_rank = {a: i for i, a in enumerate(V.sorted_ids(out[V.ACTOR]))}
-    idx = np.lexsort([out[V.DIRECTION].to_numpy(), out[V.ACTOR].map(actor_rank).to_numpy(),
-                      out[V.FIRM_ID].map(order).to_numpy()])
+    idx = np.lexsort(
+        [
+            out[V.DIRECTION].to_numpy(),
+            out[V.ACTOR].map(actor_rank).to_numpy(),
+            out[V.FIRM_ID].map(order).to_numpy(),
+        ]
+    )
     return out.iloc[idx].reset_index(drop=True)
 
 
@@ -883,10 +1059,14 @@ def _table_summary(parts, drops: _Drops) -> pd.DataFrame:
         read = len(table.cells) if layout != "matrix" else _matrix_size(table)
         dropped = drops.count(name)
         rows.append(
-            {"file": table.label, "layout": layout, "row_word": table.row_word,
-             "records_read": read,
-             "records_used": read - dropped if used is None else used,
-             "records_dropped": dropped}
+            {
+                "file": table.label,
+                "layout": layout,
+                "row_word": table.row_word,
+                "records_read": read,
+                "records_used": read - dropped if used is None else used,
+                "records_dropped": dropped,
+            }
         )
         names.append(name)
     return pd.DataFrame(rows, index=pd.Index(names, name="table"))
