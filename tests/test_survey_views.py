@@ -171,3 +171,10 @@ def test_kecskemet_matrix_equals_edge_list(wave, n_ties):
     )
     asker, asked = raw.stack()[lambda x: x == 1].index[0]
     assert ((matrix.ties["source"] == asked) & (matrix.ties["target"] == asker)).any()
+
+
+def test_from_frames_equals_read_survey_flow(example):
+    again = kflow.Survey.from_frames(
+        ties=example.ties, firms=example.firms.reset_index(), external=example.external
+    )
+    assert_same_survey(example, again)
