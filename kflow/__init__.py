@@ -7,17 +7,35 @@ knowledge into the cluster and passes it on. Inside kflow an edge u -> v always 
 
 from kflow.exceptions import KflowError, ParameterError, SurveyError
 from kflow.io import read_survey, write_survey
+from kflow.measures import (
+    EIResult,
+    centrality,
+    cliques,
+    core_periphery,
+    ei_index,
+    external_openness,
+    k_core,
+    network_summary,
+)
 from kflow.survey import Survey, ValidationReport
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EIResult",
     "KflowError",
     "ParameterError",
     "Survey",
     "SurveyError",
     "ValidationReport",
     "__version__",
+    "centrality",
+    "cliques",
+    "core_periphery",
+    "ei_index",
+    "external_openness",
+    "k_core",
+    "network_summary",
     "read_survey",
     "write_survey",
 ]

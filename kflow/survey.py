@@ -119,7 +119,9 @@ class Survey:
         ``actor_type``, ``direction`` (``"in"``: knowledge into the firm; ``"out"``) and
         ``weight``.
     meta : dict
-        ``orientation`` the ties were read with, ``layout``, ``scale``, ``relations``, ``waves``,
+        ``orientation`` the ties were read with, ``reported_side`` (``"in"`` when respondents
+        reported the knowledge they received, as in "asks" files; ``"out"`` for "gives"; None
+        when unknown), ``layout``, ``scale``, ``relations``, ``waves``,
         ``sources`` (file names), ``missing`` treatment, ``duplicates`` policy, ``kflow_version``.
     validation : ValidationReport
         What was read, used and dropped, and why.

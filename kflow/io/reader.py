@@ -35,6 +35,11 @@ _FALSE = {"0", "false", "no", "n", "f"}
 
 META_FILE = "meta.json"
 
+# Which of a respondent's knowledge ties its answers report: under "asks" the knowledge it
+# received (its incoming ties), under "gives" the knowledge it passed on. A non-respondent's ties
+# on that side are unknown. For "flow" files the side is not known.
+REPORTED_SIDE = {"asks": "in", "gives": "out"}
+
 
 @dataclass
 class _Drops:
@@ -750,8 +755,10 @@ def read_survey(
         missing = saved.get("missing", missing)
         attribute_types = saved.get("firm_attribute_types")
         source_names = saved.get("sources")
+        reported_side = saved.get("reported_side")
     else:
         source_names = None
+        reported_side = REPORTED_SIDE.get(orientation)
 
     if orientation is None:
         raise SurveyError(
@@ -916,6 +923,7 @@ def read_survey(
             for name, t in (("ties", tie_table), ("firms", firm_table), ("external", ext_table))
             if t is not None
         },
+        "reported_side": reported_side,
         "missing": missing,
         "duplicates": duplicates,
         "kflow_version": _version(),

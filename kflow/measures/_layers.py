@@ -1,0 +1,132 @@
+"""The tie layers that measures run on, with the survey's treatment of missing answers applied.
+
+A measure sees one relation and wave at a time. Non-respondents' unknown answers are handled here
+once, by the survey's ``missing`` treatment (see METHODS 1 and the data-model docs):
+
+- ``"nan"``: ties stay as observed; measures that use a non-respondent's unknown side are NaN for
+  that firm (the caller asks :func:`unknown_side` which side that is);
+- ``"zero"``: ties stay as observed and unknown answers count as no tie;
+- ``"reconstruct"``: a non-respondent's unknown tie with a respondent is filled in from the
+  respondent's answer about the reverse tie (reciprocity-based imputation, after Stork & Richards
+  1992): under "asks", respondent j turning to non-respondent i (i -> j) is taken to mean that i
+  turns to j too (j -> i), with the same weight. Ties between two non-respondents stay unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow.exceptions import SurveyError, bad_parameter
+from kflow.survey import Survey
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One relation and wave of a survey, ready for computing.
+
+    ``src`` and ``dst`` are integer positions into ``firm_ids`` (natural order), so results map
+    back to firm ids without graph vertex indices leaking out.
+    """
+
+    relation: str
+    wave: str | None
+    firm_ids: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    missing: str
+    unknown_in: np.ndarray  # bool per firm: its incoming ties are unknown (NaN treatment)
+    unknown_out: np.ndarray  # bool per firm: its outgoing ties are unknown (NaN treatment)
+
+    @property
+    def n(self) -> int:
+        return len(self.firm_ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+
+def resolve_missing(survey: Survey, missing: str | None, function: str) -> str:
+    value = survey.meta.get("missing", "nan") if missing is None else missing
+    if value not in V.MISSING_TREATMENTS:
+        raise bad_parameter(function, "missing", f"one of {set(V.MISSING_TREATMENTS)}", value)
+    return value
+
+
+def layer_keys(
+    survey: Survey, relation: str | None, wave: str | None
+) -> list[tuple[str, str | None]]:
+    """The (relation, wave) pairs to compute: the one asked for, or every one present."""
+    relations = [relation] if relation is not None else survey.relations
+    if wave is not None:
+        waves: list[str | None] = [wave]
+    else:
+        waves = list(survey.waves) if survey.waves else [None]
+    return [(r, w) for r in relations for w in waves]
+
+
+def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -> Layer:
+    ties = survey.layer(relation, wave)
+    ids = survey.firm_ids
+    index = pd.Index(ids)
+    src = index.get_indexer(ties[V.SOURCE]).astype(np.int64)
+    dst = index.get_indexer(ties[V.TARGET]).astype(np.int64)
+    weight = ties[V.WEIGHT].to_numpy(dtype=float)
+    non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+    side = survey.meta.get("reported_side")
+    unknown_in = np.zeros(len(ids), bool)
+    unknown_out = np.zeros(len(ids), bool)
+    if missing == "nan" and non.any():
+        if side in ("in", None):
+            unknown_in = non.copy()
+        if side in ("out", None):
+            unknown_out = non.copy()
+    elif missing == "reconstruct" and non.any():
+        if side is None:
+            raise SurveyError(
+                "missing='reconstruct' needs to know which ties respondents reported; this "
+                "survey was read with orientation='flow'. Read it with 'asks' or 'gives', or use "
+                "missing='nan' or 'zero'."
+            )
+        src, dst, weight = _reconstruct(src, dst, weight, non, side)
+    return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
+
+
+def _reconstruct(src, dst, weight, non, side):
+    """Add the reverse of each respondent-reported tie that touches a non-respondent."""
+    if side == "in":
+        # Unknown: ties into non-respondent i (j -> i). Known: i -> j reported by respondent j.
+        pick = non[src] & ~non[dst]
+    else:
+        # Unknown: ties out of non-respondent i (i -> j). Known: j -> i reported by respondent j.
+        pick = non[dst] & ~non[src]
+    new_src, new_dst, new_w = dst[pick], src[pick], weight[pick]
+    present = set(zip(src.tolist(), dst.tolist(), strict=True))
+    keep = np.array(
+        [(a, b) not in present for a, b in zip(new_src.tolist(), new_dst.tolist(), strict=True)],
+        dtype=bool,
+    )
+    return (
+        np.concatenate([src, new_src[keep]]),
+        np.concatenate([dst, new_dst[keep]]),
+        np.concatenate([weight, new_w[keep]]),
+    )
+
+
+def per_layer(survey: Survey, relation, wave, compute) -> pd.DataFrame:
+    """Run ``compute(layer)`` on each layer; one layer gives its table, several a long table."""
+    keys = layer_keys(survey, relation, wave)
+    frames = []
+    for r, w in keys:
+        out = compute(r, w)
+        if len(keys) > 1:
+            out.insert(0, V.RELATION, r)
+            if survey.waves:
+                out.insert(1, V.WAVE, w)
+        frames.append(out)
+    return frames[0] if len(frames) == 1 else pd.concat(frames)

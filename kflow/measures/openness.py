@@ -1,0 +1,300 @@
+"""External openness of firms and the Krackhardt-Stern E-I index (METHODS 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow._random import as_generator
+from kflow.exceptions import SurveyError
+from kflow.measures._layers import build_layer, resolve_missing
+from kflow.survey import Survey
+
+__all__ = ["EIResult", "ei_index", "external_openness"]
+
+
+def _local_partners(survey: Survey, relation: str | None, wave: str | None) -> pd.Series:
+    """Distinct roster firms each firm has a knowledge tie with, in either direction."""
+    ties = survey.layer(relation, wave)
+    pairs = pd.concat(
+        [
+            ties[[V.SOURCE, V.TARGET]].set_axis(["firm", "partner"], axis=1),
+            ties[[V.TARGET, V.SOURCE]].set_axis(["firm", "partner"], axis=1),
+        ]
+    ).drop_duplicates()
+    return pairs.groupby("firm").size().reindex(survey.firm_ids, fill_value=0)
+
+
+def external_openness(
+    survey: Survey,
+    *,
+    relation: str | None = None,
+    wave: str | None = None,
+    missing: str | None = None,
+) -> pd.DataFrame:
+    """How open each firm is to knowledge from outside the cluster.
+
+    Parameters
+    ----------
+    survey : Survey
+        A validated survey with an ``external`` table (firms without rows there have none).
+    relation, wave : str, optional
+        The layer whose local ties enter the E-I index (default: the only one).
+    missing : {"nan", "zero", "reconstruct"}, optional
+        A non-respondent did not report its outside sources: under "nan" (and "reconstruct",
+        which cannot fill outside answers) its external columns are NaN unless the external table
+        has rows for it; under "zero" they are 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``firm_id``:
+
+        - ``external_ties``: distinct outside actors the firm receives knowledge from
+          (direction ``in``); ``external_strength``: the sum of their weights;
+        - ``external_types``: distinct actor types among them;
+        - ``external_out_ties``, ``external_out_strength``: the same for knowledge the firm passes
+          to outside actors (direction ``out``);
+        - ``local_partners``: distinct roster firms it has a knowledge tie with (either way);
+        - ``ei_index`` = (E - I) / (E + I) with E the distinct outside actors it is tied to (either
+          direction) and I = ``local_partners``; -1 all local, +1 all external; NaN when E + I = 0.
+
+    Notes
+    -----
+    Krackhardt & Stern (1988) Social Psychology Quarterly 51:123-140 for the E-I index; the
+    firm-level use with the groups {cluster, outside} follows Giuliani & Bell (2005).
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> ties = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"]})
+    >>> ext = pd.DataFrame({"firm_id": ["a", "a"], "actor": ["Uni", "Lab"],
+    ...                     "actor_type": ["university", "research institute"]})
+    >>> s = kflow.read_survey(ties, orientation="flow", external=ext)
+    >>> kflow.external_openness(s).loc["a", ["external_ties", "local_partners", "ei_index"]].tolist()
+    [2.0, 1.0, 0.3333333333333333]
+    """
+    missing = resolve_missing(survey, missing, "external_openness")
+    ids = survey.firm_ids
+    ext = survey.external
+    inflow = ext[ext[V.DIRECTION] == "in"]
+    outflow = ext[ext[V.DIRECTION] == "out"]
+    table = pd.DataFrame(index=pd.Index(ids, name=V.FIRM_ID))
+    grouped_in = inflow.groupby(V.FIRM_ID)
+    table["external_ties"] = grouped_in[V.ACTOR].nunique()
+    table["external_strength"] = grouped_in[V.WEIGHT].sum()
+    table["external_types"] = grouped_in[V.ACTOR_TYPE].nunique()
+    grouped_out = outflow.groupby(V.FIRM_ID)
+    table["external_out_ties"] = grouped_out[V.ACTOR].nunique()
+    table["external_out_strength"] = grouped_out[V.WEIGHT].sum()
+    table = table.fillna(0.0).astype(float)
+    table["local_partners"] = _local_partners(survey, relation, wave).astype(float)
+    external_any = ext.groupby(V.FIRM_ID)[V.ACTOR].nunique().reindex(ids, fill_value=0)
+    E = external_any.to_numpy(dtype=float)
+    I_ = table["local_partners"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
+    if missing != "zero":
+        non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+        unreported = non & ~pd.Index(ids).isin(ext[V.FIRM_ID].unique())
+        external_cols = [
+            "external_ties",
+            "external_strength",
+            "external_types",
+            "external_out_ties",
+            "external_out_strength",
+            "ei_index",
+        ]
+        table.loc[unreported, external_cols] = np.nan
+        layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+        unknown_local = layer.unknown_in | layer.unknown_out
+        table.loc[unknown_local, ["local_partners", "ei_index"]] = np.nan
+    return table
+
+
+def _one_layer(survey: Survey, relation, wave):
+    ties = survey.layer(relation, wave)  # raises listing the choices when ambiguous
+    r = ties[V.RELATION].iloc[0] if len(ties) else (relation or survey.relations[0])
+    w = (ties[V.WAVE].iloc[0] if len(ties) else wave) if survey.waves else None
+    return r, w
+
+
+@dataclass(frozen=True)
+class EIResult:
+    """The E-I index of a grouping at network, group and firm level.
+
+    Attributes
+    ----------
+    network : pandas.Series
+        ``external`` E (ties between groups), ``internal`` I (within), ``ei_index`` = (E - I) /
+        (E + I), ``expected`` (mean over permutations), ``p_greater``, ``p_less`` and
+        ``p_two_sided`` from the permutation test, ``n_permutations`` and ``seed``.
+    groups : pandas.DataFrame
+        One row per group: ties with at least one end in the group that cross (``external``) or
+        stay in it (``internal``), ``ei_index`` and ``n_firms``.
+    firms : pandas.DataFrame
+        Indexed by ``firm_id``: ``group``, ``external``, ``internal`` (the firm's ties, out and in,
+        to other and same-group firms) and ``ei_index``.
+    """
+
+    network: pd.Series
+    groups: pd.DataFrame
+    firms: pd.DataFrame
+
+    def summary(self) -> str:
+        n = self.network
+        return (
+            f"E-I index {n['ei_index']:.3f} (E = {n['external']}, I = {n['internal']}); "
+            f"expected under random group labels {n['expected']:.3f}; permutation p "
+            f"(two-sided) = {n['p_two_sided']:.4f} over {n['n_permutations']} permutations "
+            f"(seed {n['seed']})"
+        )
+
+
+def _ei(e, i):
+    e = np.asarray(e, dtype=float)
+    i = np.asarray(i, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(e + i > 0, (e - i) / (e + i), np.nan)
+
+
+def ei_index(
+    survey: Survey,
+    groups: str | Mapping[str, object] | pd.Series,
+    *,
+    relation: str | None = None,
+    wave: str | None = None,
+    n_permutations: int = 9999,
+    seed: int | np.random.Generator | None = None,
+) -> EIResult:
+    """Krackhardt-Stern E-I index of a grouping of firms, with a permutation test.
+
+    E counts directed knowledge ties between firms of different groups, I ties within a group;
+    E-I = (E - I) / (E + I), from -1 (all ties internal) to +1 (all external).
+
+    Parameters
+    ----------
+    survey : Survey
+        A validated survey.
+    groups : str or mapping or pandas.Series
+        A firm attribute name, or a mapping from firm id to group. Every roster firm needs a group.
+    relation, wave : str, optional
+        The layer (default: the only one).
+    n_permutations : int
+        Random relabellings of the firms (group sizes kept) for the p-values; 0 skips the test.
+    seed : int or numpy.random.Generator, optional
+        Seed of the permutations; the same seed gives the same p-values.
+
+    Returns
+    -------
+    EIResult
+        Network, group and firm-level tables. p-values are (b + 1) / (k + 1), b the permutations
+        at least as extreme as observed out of k.
+
+    Notes
+    -----
+    Krackhardt & Stern (1988). The permutation null keeps the graph and the group sizes and
+    shuffles which firm is in which group, as UCINET's E-I procedure.
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> ties = pd.DataFrame({"source": ["a", "a", "c"], "target": ["b", "c", "d"]})
+    >>> s = kflow.read_survey(ties, orientation="flow")
+    >>> r = kflow.ei_index(s, {"a": 1, "b": 1, "c": 2, "d": 2}, n_permutations=0)
+    >>> float(r.network["ei_index"])  # E = 1 (a -> c), I = 2
+    -0.3333333333333333
+    """
+    ids = survey.firm_ids
+    if isinstance(groups, str):
+        if groups not in survey.firms.columns:
+            raise SurveyError(
+                f"ei_index: groups={groups!r} is not a firm attribute; the attributes are "
+                f"{', '.join(map(repr, survey.firms.columns))}."
+            )
+        labels = survey.firms[groups]
+    else:
+        labels = pd.Series(dict(groups)) if not isinstance(groups, pd.Series) else groups
+        labels = labels.reindex(ids)
+    if labels.isna().any():
+        missing_ids = [f for f, v in zip(ids, labels.isna(), strict=True) if v]
+        raise SurveyError(
+            f"ei_index: firms {', '.join(missing_ids[:10])} have no group. Give every roster "
+            "firm a group."
+        )
+    codes, uniques = pd.factorize(labels.reindex(ids), sort=True)
+    layer = build_layer(survey, *_one_layer(survey, relation, wave), "zero")
+    src, dst = layer.src, layer.dst
+    cross = codes[src] != codes[dst]
+    E, I_ = int(cross.sum()), int((~cross).sum())
+    observed = float(_ei(E, I_))
+
+    # Groups.
+    rows = []
+    for k, name in enumerate(uniques):
+        touch = (codes[src] == k) | (codes[dst] == k)
+        e = int((touch & cross).sum())
+        i = int((touch & ~cross).sum())
+        rows.append(
+            {
+                "group": name,
+                "n_firms": int((codes == k).sum()),
+                "external": e,
+                "internal": i,
+                "ei_index": float(_ei(e, i)),
+            }
+        )
+    group_table = pd.DataFrame(rows).set_index("group")
+
+    # Firms: each tie counts for both its ends.
+    n = layer.n
+    ext_f = np.bincount(src[cross], minlength=n) + np.bincount(dst[cross], minlength=n)
+    int_f = np.bincount(src[~cross], minlength=n) + np.bincount(dst[~cross], minlength=n)
+    firm_table = pd.DataFrame(
+        {
+            "group": labels.reindex(ids).to_numpy(),
+            "external": ext_f,
+            "internal": int_f,
+            "ei_index": _ei(ext_f, int_f),
+        },
+        index=pd.Index(ids, name=V.FIRM_ID),
+    )
+
+    # Permutation test, vectorised over permutations in blocks.
+    rng = as_generator(seed)
+    if n_permutations > 0 and layer.m > 0:
+        sims = np.empty(n_permutations)
+        block = max(1, min(n_permutations, 2_000_000 // max(layer.m, 1)))
+        for start in range(0, n_permutations, block):
+            k = min(block, n_permutations - start)
+            perm = rng.permuted(np.tile(codes, (k, 1)), axis=1)
+            crossing = (perm[:, src] != perm[:, dst]).sum(axis=1)
+            sims[start : start + k] = _ei(crossing, layer.m - crossing)
+        expected = float(sims.mean())
+        tol = 1e-12
+        p_greater = (np.sum(sims >= observed - tol) + 1) / (n_permutations + 1)
+        p_less = (np.sum(sims <= observed + tol) + 1) / (n_permutations + 1)
+        p_two = (np.sum(np.abs(sims - expected) >= abs(observed - expected) - tol) + 1) / (
+            n_permutations + 1
+        )
+    else:
+        expected = p_greater = p_less = p_two = float("nan")
+    network = pd.Series(
+        {
+            "external": E,
+            "internal": I_,
+            "ei_index": observed,
+            "expected": expected,
+            "p_greater": float(p_greater),
+            "p_less": float(p_less),
+            "p_two_sided": float(p_two),
+            "n_permutations": int(n_permutations),
+            "seed": seed if isinstance(seed, (int, type(None))) else "generator",
+        },
+        dtype=object,
+    )
+    return EIResult(network=network, groups=group_table, firms=firm_table)
