@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import igraph as ig
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
 from kflow.exceptions import bad_parameter
@@ -83,10 +85,34 @@ def flow_graph(layer: Layer, reverse: bool = False) -> ig.Graph:
     return g
 
 
-def _sum_to_one(values: list[float]) -> np.ndarray:
+def _sum_to_one(values: np.ndarray) -> np.ndarray:
     x = np.abs(np.asarray(values, dtype=float))
     total = x.sum()
     return x / total if total > 0 else x
+
+
+def hits(layer: Layer, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """HITS hub and authority scores: the leading left and right singular vectors of the
+    adjacency matrix A (a_ij = 1, or the weight, for i -> j), scaled to sum to 1.
+
+    When the two largest singular values coincide the scores are not unique (Kleinberg 1999,
+    Farahat et al. 2006), and both columns are NaN rather than one arbitrary solution.
+    """
+    n = layer.n
+    if layer.m == 0:
+        return np.zeros(n), np.zeros(n)
+    values = layer.weight if weighted else np.ones(layer.m)
+    A = sp.csr_matrix((values, (layer.src, layer.dst)), shape=(n, n))
+    if n <= 2000:
+        U, S, Vt = np.linalg.svd(A.toarray())
+        u, v = U[:, 0], Vt[0]
+    else:
+        U, S, Vt = spla.svds(A.astype(float), k=2, random_state=0)
+        top = np.argsort(S)[::-1]
+        S, u, v = S[top], U[:, top[0]], Vt[top[0]]
+    if len(S) > 1 and S[0] - S[1] <= 1e-9 * S[0]:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    return _sum_to_one(u), _sum_to_one(v)
 
 
 def centrality_of_layer(
@@ -128,20 +154,14 @@ def centrality_of_layer(
                 rev.pagerank(damping=0.85, weights=w, directed=True), dtype=float
             )
         if {"hub", "authority"} & set(columns):
-            if layer.m:
-                out["hub"] = _sum_to_one(g.hub_score(weights=w, scale=False))
-                out["authority"] = _sum_to_one(g.authority_score(weights=w, scale=False))
-            else:
-                out["hub"] = out["authority"] = np.zeros(n)
+            out["hub"], out["authority"] = hits(layer, weighted)
     return {c: out[c] for c in columns}
 
 
 def _harmonic(g: ig.Graph, mode: str, dist, n: int) -> np.ndarray:
     if n < 2:
         return np.full(n, np.nan)
-    return np.asarray(
-        g.harmonic_centrality(mode=mode, weights=dist, normalized=True), dtype=float
-    )
+    return np.asarray(g.harmonic_centrality(mode=mode, weights=dist, normalized=True), dtype=float)
 
 
 def centrality(
@@ -197,7 +217,9 @@ def centrality(
           (1 / (n - 1)) sum_{j != i} 1 / d(j -> i) (harmonic; 1/inf = 0);
         - ``source_prestige``: PageRank (damping 0.85) on the reversed flow graph, whose edges
           point at the firm consulted;
-        - ``hub``, ``authority``: HITS scores on the flow graph, scaled to sum to 1.
+        - ``hub``, ``authority``: HITS scores on the flow graph (leading singular vectors of the
+          adjacency matrix), scaled to sum to 1; NaN when they are not unique (the two largest
+          singular values tie).
 
     Notes
     -----

@@ -81,9 +81,7 @@ def cliques(
     members = sorted(
         (sorted(c) for c in found), key=lambda c: (-len(c), [V.natural_key(ids[i]) for i in c])
     )
-    rows = [
-        (ids[i], k, len(clique)) for k, clique in enumerate(members, start=1) for i in clique
-    ]
+    rows = [(ids[i], k, len(clique)) for k, clique in enumerate(members, start=1) for i in clique]
     table = pd.DataFrame(rows, columns=[V.FIRM_ID, "clique", "size"])
     return table.set_index(V.FIRM_ID).astype({"clique": int, "size": int})
 
@@ -143,7 +141,8 @@ def _continuous(A: np.ndarray, tol: float = 1e-12, max_iter: int = 10_000) -> np
             c = new
             break
         c = new
-    return c
+    norm = np.linalg.norm(c)
+    return c / norm if norm > 0 else c
 
 
 def _discrete_fit(A: np.ndarray, core: np.ndarray, off: np.ndarray) -> float:

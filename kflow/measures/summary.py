@@ -71,7 +71,8 @@ def _summary_of_layer(survey: Survey, layer: Layer) -> dict:
     A2 = A @ A
     two_paths = float(A2.sum() - A2.diagonal().sum())
     transitive = float(A.multiply(A2).sum())
-    cycles = float((A2.multiply(At)).sum())
+    # trace(A^3) counts each directed 3-cycle once from each of its three firms.
+    cycles = float((A2.multiply(At)).sum()) / 3.0
     degrees = centrality_of_layer(layer, ["out_degree", "in_degree", "betweenness_raw"], False)
     g = flow_graph(layer)
     isolates = int(((degrees["out_degree"] + degrees["in_degree"]) == 0).sum())
@@ -131,7 +132,8 @@ def network_summary(
           ties i -> j whose reverse j -> i exists;
         - ``transitivity`` = closed two-paths / two-paths: the share of i -> j -> k (i != k) with
           i -> k (R sna ``gtrans``, weak); ``n_transitive_triplets`` = sum_{i,j,h} x_ij x_ih x_hj;
-          ``n_three_cycles`` = sum_{i,j,h} x_ij x_jh x_hi (RSiena's target statistics);
+          ``n_three_cycles`` = (1/3) sum_{i,j,h} x_ij x_jh x_hi, the distinct directed 3-cycles
+          (both as RSiena's target statistics);
         - ``in_centralization``, ``out_centralization``: Freeman degree centralization, sum of
           (max - c_i) over (n - 1)^2; ``betweenness_centralization``: over (n - 1)^2 (n - 2);
         - ``n_weak_components``, ``n_strong_components``, ``n_isolates`` (no tie either way);
