@@ -99,12 +99,9 @@ def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -
 
 def _reconstruct(src, dst, weight, non, side):
     """Add the reverse of each respondent-reported tie that touches a non-respondent."""
-    if side == "in":
-        # Unknown: ties into non-respondent i (j -> i). Known: i -> j reported by respondent j.
-        pick = non[src] & ~non[dst]
-    else:
-        # Unknown: ties out of non-respondent i (i -> j). Known: j -> i reported by respondent j.
-        pick = non[dst] & ~non[src]
+    # side "in": unknown ties into non-respondent i (j -> i); known: i -> j reported by j.
+    # side "out": unknown ties out of non-respondent i (i -> j); known: j -> i reported by j.
+    pick = non[src] & ~non[dst] if side == "in" else non[dst] & ~non[src]
     new_src, new_dst, new_w = dst[pick], src[pick], weight[pick]
     present = set(zip(src.tolist(), dst.tolist(), strict=True))
     keep = np.array(

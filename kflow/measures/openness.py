@@ -75,7 +75,8 @@ def external_openness(
     >>> ext = pd.DataFrame({"firm_id": ["a", "a"], "actor": ["Uni", "Lab"],
     ...                     "actor_type": ["university", "research institute"]})
     >>> s = kflow.read_survey(ties, orientation="flow", external=ext)
-    >>> kflow.external_openness(s).loc["a", ["external_ties", "local_partners", "ei_index"]].tolist()
+    >>> cols = ["external_ties", "local_partners", "ei_index"]
+    >>> kflow.external_openness(s).loc["a", cols].tolist()
     [2.0, 1.0, 0.3333333333333333]
     """
     missing = resolve_missing(survey, missing, "external_openness")
