@@ -103,7 +103,7 @@ def hits(layer: Layer, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(n), np.zeros(n)
     values = layer.weight if weighted else np.ones(layer.m)
     A = sp.csr_matrix((values, (layer.src, layer.dst)), shape=(n, n))
-    if n <= 2000:
+    if n <= 500:
         U, S, Vt = np.linalg.svd(A.toarray())
         u, v = U[:, 0], Vt[0]
     else:
