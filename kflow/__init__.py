@@ -17,25 +17,45 @@ from kflow.measures import (
     k_core,
     network_summary,
 )
+from kflow.roles import (
+    BrokerageResult,
+    RoleAssignment,
+    RoleClassifier,
+    WaveComparison,
+    brokerage,
+    classify_roles,
+    compare_waves,
+    knowledge_positions,
+    role_stability,
+)
 from kflow.survey import Survey, ValidationReport
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BrokerageResult",
     "EIResult",
     "KflowError",
     "ParameterError",
+    "RoleAssignment",
+    "RoleClassifier",
     "Survey",
     "SurveyError",
     "ValidationReport",
+    "WaveComparison",
     "__version__",
+    "brokerage",
     "centrality",
+    "classify_roles",
     "cliques",
+    "compare_waves",
     "core_periphery",
     "ei_index",
     "external_openness",
     "k_core",
+    "knowledge_positions",
     "network_summary",
     "read_survey",
+    "role_stability",
     "write_survey",
 ]

@@ -61,3 +61,16 @@ def natural_key(firm_id: str) -> tuple:
 def sorted_ids(ids: Iterable[str]) -> list[str]:
     """Return the distinct ids in natural order (see :func:`natural_key`)."""
     return sorted(set(ids), key=natural_key)
+
+# Cognitive roles (Giuliani & Bell 2005, after Allen 1977), in report order.
+GATEKEEPER = "technological_gatekeeper"
+MUTUAL_EXCHANGER = "active_mutual_exchanger"
+EXTERNAL_STAR = "external_star"
+ISOLATED = "isolated_firm"
+ROLES = (GATEKEEPER, EXTERNAL_STAR, MUTUAL_EXCHANGER, ISOLATED)
+
+# Knowledge positions inside the cluster.
+POSITIONS = ("source", "absorber", "mutual_exchanger", "isolated")
+
+# Gould & Fernandez (1989) brokerage roles, in the order of R sna's columns.
+BROKERAGE_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")

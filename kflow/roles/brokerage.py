@@ -1,0 +1,384 @@
+"""Gould & Fernandez (1989) brokerage roles with the Bernoulli null model of R sna (METHODS 5).
+
+A firm b brokers the ordered pair (a, c) when a -> b -> c, a, b, c are distinct and there is no
+tie a -> c (open two-paths only); every broker of a pair gets full credit and weights are ignored.
+With G(x) the group of x: coordinator G(a)=G(b)=G(c); itinerant G(a)=G(c)!=G(b); representative
+G(a)=G(b)!=G(c); gatekeeper G(a)!=G(b)=G(c); liaison all different. Roles are assigned by these
+definitions, never by a column position.
+
+Counting is done with matrix products, so that the observed network and a stack of simulated
+ones go through the same vectorised code: for broker b,
+``count[b] = sum_a X[a, b] * (W @ Y.T)[a, b]`` with X = A masked by the (a, b) group condition,
+Y = A masked by the (b, c) condition and W = (1 - A - I) masked by the (a, c) condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import comb
+
+from kflow import vocabulary as V
+from kflow._random import as_generator
+from kflow.exceptions import KflowError, SurveyError
+from kflow.measures._layers import build_layer, resolve_missing
+from kflow.measures.openness import _one_layer
+from kflow.survey import Survey
+
+__all__ = ["BrokerageResult", "brokerage"]
+
+ROLES = V.BROKERAGE_ROLES
+MAX_NODES = 5000
+
+
+@dataclass(frozen=True)
+class BrokerageResult:
+    """Gould-Fernandez brokerage of every firm and of the whole network.
+
+    Attributes
+    ----------
+    raw, expected, sd, z : pandas.DataFrame
+        Indexed by ``firm_id``; columns ``coordinator``, ``itinerant``, ``representative``,
+        ``gatekeeper``, ``liaison``, ``total``. ``expected`` and ``sd`` come from the Bernoulli
+        null model (R sna's ``brokerage``); ``z`` = (raw - expected) / sd, NaN where sd = 0.
+    network : pandas.DataFrame
+        One row per role: ``raw`` (sum over all nodes), ``expected``, ``sd``, ``z`` and, with
+        simulations, ``p_simulated``.
+    groups : pandas.Series
+        The group of every node (firms, and outside actors when included).
+    p_simulated : pandas.DataFrame or None
+        With ``n_simulations > 0``: per firm and role, the share of simulated networks with a
+        count at least as high as observed, (b + 1) / (k + 1).
+    simulated_mean : pandas.DataFrame or None
+        Per firm and role, the mean count over the simulated networks.
+    relays : pandas.DataFrame
+        With the cluster/outside grouping and outside actors included: one row per
+        outside -> firm -> local firm relay (columns ``outside``, ``firm_id``, ``local``), the
+        gatekeeper brokerage of Allen's technological gatekeeper. Empty otherwise.
+    density : float
+        d = m / (N(N - 1)) over all N nodes and m ties of the analysed graph.
+    n_simulations : int
+    seed : object
+    """
+
+    raw: pd.DataFrame
+    expected: pd.DataFrame
+    sd: pd.DataFrame
+    z: pd.DataFrame
+    network: pd.DataFrame
+    groups: pd.Series
+    p_simulated: pd.DataFrame | None
+    simulated_mean: pd.DataFrame | None
+    relays: pd.DataFrame
+    density: float
+    n_simulations: int
+    seed: object
+
+    def summary(self) -> str:
+        """Network-level brokerage, and the firms with the most gatekeeper relays."""
+        lines = ["Gould-Fernandez brokerage (open two-paths a -> b -> c, no a -> c)"]
+        lines.append(self.network.to_string(float_format=lambda x: f"{x:.3f}"))
+        top = self.raw["gatekeeper"].sort_values(ascending=False, kind="stable").head(5)
+        top = top[top > 0]
+        if len(top):
+            lines.append("most gatekeeper brokerage: " + ", ".join(
+                f"{firm} ({int(v)})" for firm, v in top.items()))
+        return "\n".join(lines)
+
+
+def _masks(codes: np.ndarray) -> dict[str, tuple[np.ndarray | None, ...]]:
+    S = codes[:, None] == codes[None, :]
+    D = ~S
+    return {
+        "coordinator": (S, S, None),
+        "itinerant": (D, D, S),
+        "representative": (S, D, None),
+        "gatekeeper": (D, S, None),
+        "liaison": (D, D, D),
+        "total": (None, None, None),
+    }
+
+
+def broker_counts(A: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Brokerage counts of a stack of graphs.
+
+    Parameters
+    ----------
+    A : array of shape (k, N, N)
+        0/1 adjacency matrices (no self-ties); ``A[s, a, c] = 1`` for a tie a -> c.
+    codes : array of shape (N,)
+        Integer group of every node.
+
+    Returns
+    -------
+    numpy.ndarray of shape (k, N, 6)
+        Counts per graph, node and role (the order of ``BROKERAGE_ROLES``).
+    """
+    A = A.astype(np.float64, copy=False)
+    n = A.shape[-1]
+    open_pair = (1.0 - A) * (1.0 - np.eye(n))
+    out = np.empty((A.shape[0], n, len(ROLES)))
+    for r, role in enumerate(ROLES):
+        P, Q, R = _masks(codes)[role]
+        X = A * P if P is not None else A
+        Y = A * Q if Q is not None else A
+        W = open_pair * R if R is not None else open_pair
+        out[:, :, r] = (X * (W @ np.swapaxes(Y, -1, -2))).sum(axis=-2)
+    return out
+
+
+def _null_model(codes: np.ndarray, d: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                        np.ndarray]:
+    """Expected counts and variances per group (sna's exp.grp, var) and network level."""
+    n = np.bincount(codes).astype(float)
+    N = float(n.sum())
+    q = d**2 * (1 - d)
+    r = d**3 * (1 - d) ** 3
+    G = len(n)
+    E = np.zeros((G, 6))
+    Var = np.zeros((G, 6))
+    for i in range(G):
+        ni = n[i]
+        other = np.delete(n, i)
+        E[i, 0] = q * (ni - 1) * (ni - 2)
+        Var[i, 0] = E[i, 0] * (1 - q) + 2 * (ni - 1) * (ni - 2) * (ni - 3) * r
+        E[i, 1] = q * np.sum(other * (other - 1))
+        Var[i, 1] = E[i, 1] * (1 - q) + 2 * np.sum(other * (other - 1) * (other - 2)) * r
+        E[i, 2] = q * (N - ni) * (ni - 1)
+        Var[i, 2] = E[i, 2] * (1 - q) + 2 * (
+            (ni - 1) * comb(N - ni, 2) + (N - ni) * comb(ni - 1, 2)
+        ) * r
+        E[i, 3], Var[i, 3] = E[i, 2], Var[i, 2]
+        E[i, 4] = q * (other.sum() ** 2 - np.sum(other**2))
+        Var[i, 4] = E[i, 4] * (1 - q) + 4 * np.sum(other * comb(N - other - ni, 2) * r)
+        E[i, 5] = q * (N - 1) * (N - 2)
+        Var[i, 5] = E[i, 5] * (1 - q) + 2 * (N - 1) * (N - 2) * (N - 3) * r
+
+    # Whole network (sna's exp.gli and the variances behind sd.gli).
+    r4 = d**4 * (1 - d) ** 2
+    r5 = d**5 * (1 - d)
+    eg = np.zeros(6)
+    vg = np.zeros(6)
+    eg[0] = q * np.sum(n * (n - 1) * (n - 2))
+    vg[0] = eg[0] * (1 - q) + np.sum(
+        n * (n - 1) * (n - 2) * ((4 * n - 10) * r - 4 * (n - 3) * r4 + (n - 3) * r5)
+    )
+    eg[1] = q * np.sum(n * (N - n) * (n - 1))
+    x, y = n[:, None], n[None, :]
+    vg[1] = eg[1] * (1 - q) + (
+        np.sum(x * y * (x - 1) * ((2 * x + 2 * y - 6) * r + (N - x - 1) * r5))
+        - np.sum(n * n * (n - 1) * ((4 * n - 6) * r + (N - n - 1) * r5))
+    )
+    eg[2] = q * np.sum(n * (N - n) * (n - 1))
+    vg[2] = eg[2] * (1 - q) + np.sum(n * (N - n) * (n - 1) * ((N - 3) * r + (n - 2) * r5))
+    eg[3], vg[3] = eg[2], vg[2]
+    eg[4] = q * (np.sum(x * y * (N - x - y)) - np.sum(n * n * (N - 2 * n)))
+    vg[4] = eg[4] * (1 - q)
+    for i in range(G):
+        for j in range(G):
+            for k in range(G):
+                if i != j and j != k and i != k:
+                    vg[4] += n[i] * n[j] * n[k] * (
+                        (4 * (N - n[j]) - 2 * (n[i] + n[k] + 1)) * r
+                        - (4 * (N - n[k]) - 2 * (n[i] + n[j] + 1)) * r4
+                        + (N - (n[i] + n[k] + 1)) * r5
+                    )
+    eg[5] = q * N * (N - 1) * (N - 2)
+    vg[5] = eg[5] * (1 - q) + N * (N - 1) * (N - 2) * (
+        (4 * N - 10) * r - 4 * (N - 3) * r4 + (N - 3) * r5
+    )
+    return E, Var, eg, vg
+
+
+def _z(raw: np.ndarray, expected: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sd > 0, (raw - expected) / np.where(sd > 0, sd, 1.0), np.nan)
+
+
+def brokerage(
+    survey: Survey,
+    groups: str | Mapping[str, object] | pd.Series = "cluster",
+    *,
+    include_external: bool = True,
+    n_simulations: int = 0,
+    seed: int | np.random.Generator | None = None,
+    relation: str | None = None,
+    wave: str | None = None,
+    missing: str | None = None,
+) -> BrokerageResult:
+    """Gould-Fernandez brokerage: raw counts, Bernoulli null expectations, z-scores, p-values.
+
+    Parameters
+    ----------
+    survey : Survey
+        A validated survey.
+    groups : "cluster", str, mapping or pandas.Series
+        ``"cluster"`` (default): every firm in group ``cluster`` and every outside actor in group
+        ``outside``; then a firm's ``gatekeeper`` count is the number of outside -> firm -> local
+        firm relays (Allen's technological gatekeeper, measured). Or a firm attribute name, or a
+        mapping from firm id to group; outside actors then form the group ``outside``.
+    include_external : bool
+        Add outside actors as nodes, with their ``in`` ties (actor -> firm) and ``out`` ties
+        (firm -> actor).
+    n_simulations : int
+        Number of simulated Bernoulli digraphs (same number of nodes, density and groups) for
+        the ``p_simulated`` p-values; 0 skips them. Normality of z is doubtful in small networks.
+    seed : int or numpy.random.Generator, optional
+        Seed of the simulations.
+    relation, wave, missing
+        The layer and the treatment of non-respondents, as in :func:`kflow.centrality`. Under
+        ``"nan"`` a non-respondent's own counts are NaN (its unknown ties are part of them).
+
+    Returns
+    -------
+    BrokerageResult
+
+    Notes
+    -----
+    With density d = m / (N(N - 1)) over all N nodes, q = d^2 (1 - d), r = d^3 (1 - d)^3 and n_i
+    the size of the broker's group, the expected counts are: coordinator q(n_i - 1)(n_i - 2);
+    itinerant q sum_{g != i} n_g(n_g - 1); representative and gatekeeper q(N - n_i)(n_i - 1);
+    liaison q[(sum_{g != i} n_g)^2 - sum_{g != i} n_g^2]; total q(N - 1)(N - 2); variances as in
+    the methods page (and R sna). Gould & Fernandez (1989) Sociological Methodology 19:89-126.
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> ties = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"]})
+    >>> s = kflow.read_survey(ties, orientation="flow",
+    ...                       firms=pd.DataFrame({"firm_id": list("abc"), "g": [1, 2, 2]}))
+    >>> kflow.brokerage(s, "g", include_external=False).raw.loc["b"].tolist()
+    [0.0, 0.0, 0.0, 1.0, 0.0, 1.0]
+    """
+    fn = "brokerage"
+    missing = resolve_missing(survey, missing, fn)
+    layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+    firm_ids = layer.firm_ids
+    if isinstance(groups, str) and groups == "cluster":
+        firm_groups = pd.Series(V.GROUP_CLUSTER, index=firm_ids, dtype=object)
+    elif isinstance(groups, str):
+        if groups not in survey.firms.columns:
+            raise SurveyError(
+                f"brokerage: groups={groups!r} is neither 'cluster' nor a firm attribute; the "
+                f"attributes are {', '.join(map(repr, survey.firms.columns))}."
+            )
+        firm_groups = survey.firms[groups]
+    else:
+        firm_groups = (groups if isinstance(groups, pd.Series) else pd.Series(dict(groups)))
+        firm_groups = firm_groups.reindex(firm_ids)
+    if firm_groups.isna().any():
+        lacking = firm_groups.index[firm_groups.isna().to_numpy()].tolist()
+        raise SurveyError(
+            f"brokerage: firms {', '.join(map(str, lacking[:10]))} have no group. Give every "
+            "roster firm a group."
+        )
+    labels = [str(g) for g in firm_groups.tolist()]
+    src, dst = list(layer.src), list(layer.dst)
+    nodes = list(firm_ids)
+    ext = survey.external
+    if include_external and len(ext):
+        actors = V.sorted_ids(ext[V.ACTOR])
+        if V.GROUP_OUTSIDE in set(labels):
+            raise SurveyError(
+                "brokerage: a firm group is named 'outside', the group of outside actors; "
+                "rename it."
+            )
+        pos = {a: len(nodes) + i for i, a in enumerate(actors)}
+        nodes += actors
+        labels += [V.GROUP_OUTSIDE] * len(actors)
+        firm_pos = {f: i for i, f in enumerate(firm_ids)}
+        for firm, actor, direction in ext[[V.FIRM_ID, V.ACTOR, V.DIRECTION]].itertuples(
+            index=False
+        ):
+            a, f = pos[actor], firm_pos[firm]
+            src.append(a if direction == "in" else f)
+            dst.append(f if direction == "in" else a)
+    N = len(nodes)
+    if N > MAX_NODES:
+        raise KflowError(
+            f"brokerage counts with dense matrices, up to {MAX_NODES:,} nodes; this graph has "
+            f"{N:,}. Analyse a cluster, a region or a sample."
+        )
+    A = np.zeros((N, N))
+    A[np.asarray(src, dtype=int), np.asarray(dst, dtype=int)] = 1.0
+    m = int(A.sum())
+    d = m / (N * (N - 1)) if N > 1 else float("nan")
+    codes = pd.factorize(pd.Series(labels, dtype=object), sort=True)[0]
+    # sna orders groups by first appearance; the null model only needs the sizes, so any order.
+    raw_all = broker_counts(A[None], codes)[0]
+    E_grp, V_grp, e_net, v_net = _null_model(codes, d)
+    expected_all = E_grp[codes]
+    sd_all = np.sqrt(V_grp[codes])
+    z_all = _z(raw_all, expected_all, sd_all)
+
+    n_f = len(firm_ids)
+    index = pd.Index(firm_ids, name=V.FIRM_ID)
+
+    def firm_table(values: np.ndarray) -> pd.DataFrame:
+        table = pd.DataFrame(values[:n_f], index=index, columns=list(ROLES))
+        unknown = layer.unknown_in | layer.unknown_out
+        table.loc[unknown, :] = np.nan
+        return table
+
+    net_raw = raw_all.sum(axis=0)
+    net_sd = np.sqrt(v_net)
+    network = pd.DataFrame(
+        {"raw": net_raw, "expected": e_net, "sd": net_sd, "z": _z(net_raw, e_net, net_sd)},
+        index=pd.Index(ROLES, name="role"),
+    )
+
+    p_sim = sim_mean = None
+    rng = as_generator(seed)
+    if n_simulations > 0:
+        ge = np.zeros((N, 6))
+        totals = np.zeros((N, 6))
+        net_ge = np.zeros(6)
+        chunk = max(1, min(n_simulations, 4_000_000 // max(N * N, 1)))
+        done = 0
+        while done < n_simulations:
+            k = min(chunk, n_simulations - done)
+            sims = (rng.random((k, N, N)) < d).astype(np.float64)
+            sims[:, np.arange(N), np.arange(N)] = 0.0
+            counts = broker_counts(sims, codes)
+            ge += (counts >= raw_all[None] - 1e-9).sum(axis=0)
+            totals += counts.sum(axis=0)
+            net_ge += (counts.sum(axis=1) >= net_raw[None] - 1e-9).sum(axis=0)
+            done += k
+        p_sim = firm_table((ge + 1) / (n_simulations + 1))
+        sim_mean = firm_table(totals / n_simulations)
+        network["p_simulated"] = (net_ge + 1) / (n_simulations + 1)
+
+    relays = pd.DataFrame(columns=["outside", V.FIRM_ID, "local"], dtype=object)
+    if include_external and len(ext) and isinstance(groups, str) and groups == "cluster":
+        relays = _relays(A, nodes, n_f)
+
+    return BrokerageResult(
+        raw=firm_table(raw_all),
+        expected=firm_table(expected_all),
+        sd=firm_table(sd_all),
+        z=firm_table(z_all),
+        network=network,
+        groups=pd.Series(labels, index=pd.Index(nodes, name="node"), name="group"),
+        p_simulated=p_sim,
+        simulated_mean=sim_mean,
+        relays=relays,
+        density=d,
+        n_simulations=int(n_simulations),
+        seed=seed if isinstance(seed, (int, type(None))) else "generator",
+    )
+
+
+def _relays(A: np.ndarray, nodes: list[str], n_firms: int) -> pd.DataFrame:
+    """Every outside -> firm -> local firm open two-path (no direct outside -> local tie)."""
+    rows = []
+    outside = np.arange(n_firms, len(nodes))
+    for b in range(n_firms):
+        sources = outside[A[outside, b] > 0]
+        targets = np.flatnonzero(A[b, :n_firms] > 0)
+        for a in sources:
+            for c in targets[A[a, targets] == 0]:
+                rows.append((nodes[a], nodes[b], nodes[c]))
+    return pd.DataFrame(rows, columns=["outside", V.FIRM_ID, "local"], dtype=object)

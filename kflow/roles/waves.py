@@ -1,0 +1,158 @@
+"""Comparing two waves of a cluster survey: role transitions, entries and exits, tie persistence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow.exceptions import bad_parameter
+from kflow.roles.cognitive import RoleAssignment, RoleClassifier, classify_roles
+from kflow.survey import Survey
+
+__all__ = ["WaveComparison", "compare_waves"]
+
+
+@dataclass(frozen=True)
+class WaveComparison:
+    """What changed between two waves.
+
+    Attributes
+    ----------
+    transitions : pandas.DataFrame
+        Role before (rows) by role after (columns), counting firms present in both waves.
+    roles : pandas.DataFrame
+        Indexed by ``firm_id`` (every firm of either wave): ``role_before``, ``role_after``
+        (None where absent or unclassified), ``status`` (``stayed``, ``entered``, ``left``).
+    entered, left : list of str
+        Firms only in the later wave / only in the earlier one.
+    ties : pandas.Series
+        ``before``, ``after``, ``persisted`` (in both), ``dissolved``, ``created`` and
+        ``jaccard`` = persisted / (before + after - persisted), over (source, target, relation).
+    gatekeepers_stayed : list of str
+        Technological gatekeepers in both waves.
+    before, after : RoleAssignment
+    """
+
+    transitions: pd.DataFrame
+    roles: pd.DataFrame
+    entered: list[str]
+    left: list[str]
+    ties: pd.Series
+    gatekeepers_stayed: list[str]
+    before: RoleAssignment
+    after: RoleAssignment
+
+    def summary(self) -> str:
+        t = self.ties
+        return "\n".join(
+            [
+                f"firms: {len(self.roles)} in either wave, {len(self.entered)} entered, "
+                f"{len(self.left)} left",
+                f"ties: {t['before']} before, {t['after']} after, {t['persisted']} persisted "
+                f"(Jaccard {t['jaccard']:.3f}), {t['dissolved']} dissolved, {t['created']} created",
+                "gatekeepers in both waves: " + (", ".join(self.gatekeepers_stayed) or "none"),
+                "role transitions (rows: before, columns: after):",
+                self.transitions.to_string(),
+            ]
+        )
+
+
+def compare_waves(
+    before: Survey,
+    after: Survey,
+    *,
+    thresholds: str = "each",
+    local: str = "degree",
+    external: str = "external_ties",
+    threshold: Any = "mean",
+    relation: str | None = None,
+) -> WaveComparison:
+    """Compare two waves of the same cluster.
+
+    Parameters
+    ----------
+    before, after : Survey
+        The earlier and the later wave.
+    thresholds : {"each", "before"}
+        ``"each"``: each wave's roles use its own thresholds (relative position in that wave);
+        ``"before"``: thresholds learned on the earlier wave are applied to the later one
+        (:class:`kflow.RoleClassifier`), so a role change reflects the firm's own change.
+    local, external, threshold, relation
+        As in :func:`kflow.classify_roles`.
+
+    Returns
+    -------
+    WaveComparison
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> w1 = kflow.read_survey(pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"]}),
+    ...                        orientation="flow")
+    >>> w2 = kflow.read_survey(pd.DataFrame({"source": ["a", "c"], "target": ["b", "d"]}),
+    ...                        orientation="flow")
+    >>> cmp = kflow.compare_waves(w1, w2)
+    >>> cmp.ties["jaccard"], cmp.entered, cmp.left
+    (0.3333333333333333, ['d'], [])
+    """
+    if thresholds not in ("each", "before"):
+        raise bad_parameter("compare_waves", "thresholds", "one of {'each', 'before'}",
+                            thresholds)
+    options = {"local": local, "external": external, "threshold": threshold}
+    r_before = classify_roles(before, relation=relation, **options)
+    if thresholds == "before":
+        r_after = RoleClassifier(**options).fit(before, relation=relation).predict(
+            after, relation=relation)
+    else:
+        r_after = classify_roles(after, relation=relation, **options)
+
+    ids_before, ids_after = set(before.firm_ids), set(after.firm_ids)
+    everyone = V.sorted_ids(ids_before | ids_after)
+    roles = pd.DataFrame(index=pd.Index(everyone, name=V.FIRM_ID))
+    roles["role_before"] = r_before.table["role"].reindex(everyone).astype(object)
+    roles["role_after"] = r_after.table["role"].reindex(everyone).astype(object)
+    roles = roles.where(roles.notna(), None)
+    roles["status"] = [
+        "stayed" if f in ids_before and f in ids_after else
+        ("entered" if f in ids_after else "left") for f in everyone
+    ]
+    both = roles[roles["status"] == "stayed"].dropna()
+    transitions = pd.crosstab(
+        pd.Categorical(both["role_before"], categories=V.ROLES),
+        pd.Categorical(both["role_after"], categories=V.ROLES),
+        dropna=False,
+    )
+    transitions.index.name = "before"
+    transitions.columns.name = "after"
+
+    key = [V.SOURCE, V.TARGET, V.RELATION]
+    t1 = set(before.ties[key].itertuples(index=False, name=None))
+    t2 = set(after.ties[key].itertuples(index=False, name=None))
+    persisted = len(t1 & t2)
+    union = len(t1 | t2)
+    ties = pd.Series(
+        {
+            "before": len(t1),
+            "after": len(t2),
+            "persisted": persisted,
+            "dissolved": len(t1 - t2),
+            "created": len(t2 - t1),
+            "jaccard": persisted / union if union else float("nan"),
+        },
+        dtype=object,
+    )
+    stayed = both.index[(both["role_before"] == V.GATEKEEPER)
+                        & (both["role_after"] == V.GATEKEEPER)].tolist()
+    return WaveComparison(
+        transitions=transitions,
+        roles=roles,
+        entered=[f for f in everyone if f not in ids_before],
+        left=[f for f in everyone if f not in ids_after],
+        ties=ties,
+        gatekeepers_stayed=stayed,
+        before=r_before,
+        after=r_after,
+    )
