@@ -83,8 +83,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"python {platform.python_version()}, kflow {kflow.__version__}, "
-          f"networkx {nx.__version__}, {platform.machine()}")
+    print(
+        f"python {platform.python_version()}, kflow {kflow.__version__}, "
+        f"networkx {nx.__version__}, {platform.machine()}"
+    )
     print()
     print("| task | firms | ties | kflow (s) | networkx (s) | networkx / kflow |")
     print("|---|---|---|---|---|---|")
@@ -93,15 +95,24 @@ def main() -> None:
         G = survey.to_networkx()
         repeats = args.repeats if n <= 2000 else 1
         for task, ours, theirs in (
-            ("centrality (all columns)", lambda s=survey: kflow.centrality(s),
-             lambda G=G: networkx_centrality(G)),
-            ("network_summary", lambda s=survey: kflow.network_summary(s),
-             lambda G=G: networkx_summary(G)),
+            (
+                "centrality (all columns)",
+                lambda s=survey: kflow.centrality(s),
+                lambda G=G: networkx_centrality(G),
+            ),
+            (
+                "network_summary",
+                lambda s=survey: kflow.network_summary(s),
+                lambda G=G: networkx_summary(G),
+            ),
         ):
             t_k = median_time(ours, repeats)
             t_n = median_time(theirs, repeats)
-            print(f"| {task} | {n:,} | {len(survey.ties):,} | {t_k:.3f} | {t_n:.3f} | "
-                  f"{t_n / t_k:.1f} |", flush=True)
+            print(
+                f"| {task} | {n:,} | {len(survey.ties):,} | {t_k:.3f} | {t_n:.3f} | "
+                f"{t_n / t_k:.1f} |",
+                flush=True,
+            )
 
     m = args.big_ties
     n = m // 10
@@ -112,11 +123,15 @@ def main() -> None:
     light = ["out_degree", "in_degree", "out_strength", "in_strength", "source_prestige"]
     t_k = median_time(lambda: kflow.centrality(survey, measures=light), args.repeats)
     t_n = median_time(lambda: networkx_light(G), args.repeats)
-    print(f"| degrees, strengths, PageRank | {n:,} | {len(survey.ties):,} | {t_k:.3f} | "
-          f"{t_n:.3f} | {t_n / t_k:.1f} |")
+    print(
+        f"| degrees, strengths, PageRank | {n:,} | {len(survey.ties):,} | {t_k:.3f} | "
+        f"{t_n:.3f} | {t_n / t_k:.1f} |"
+    )
     print()
-    print(f"Building the {len(survey.ties):,}-tie Survey from a DataFrame (read_survey with full "
-          f"validation) took {t_read:.1f} s.")
+    print(
+        f"Building the {len(survey.ties):,}-tie Survey from a DataFrame (read_survey with full "
+        f"validation) took {t_read:.1f} s."
+    )
 
 
 if __name__ == "__main__":

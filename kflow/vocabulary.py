@@ -62,6 +62,7 @@ def sorted_ids(ids: Iterable[str]) -> list[str]:
     """Return the distinct ids in natural order (see :func:`natural_key`)."""
     return sorted(set(ids), key=natural_key)
 
+
 # Cognitive roles (Giuliani & Bell 2005, after Allen 1977), in report order.
 GATEKEEPER = "technological_gatekeeper"
 MUTUAL_EXCHANGER = "active_mutual_exchanger"

@@ -84,8 +84,10 @@ class BrokerageResult:
         top = self.raw["gatekeeper"].sort_values(ascending=False, kind="stable").head(5)
         top = top[top > 0]
         if len(top):
-            lines.append("most gatekeeper brokerage: " + ", ".join(
-                f"{firm} ({int(v)})" for firm, v in top.items()))
+            lines.append(
+                "most gatekeeper brokerage: "
+                + ", ".join(f"{firm} ({int(v)})" for firm, v in top.items())
+            )
         return "\n".join(lines)
 
 
@@ -130,8 +132,9 @@ def broker_counts(A: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _null_model(codes: np.ndarray, d: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                        np.ndarray]:
+def _null_model(
+    codes: np.ndarray, d: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Expected counts and variances per group (sna's exp.grp, var) and network level."""
     n = np.bincount(codes).astype(float)
     N = float(n.sum())
@@ -148,9 +151,9 @@ def _null_model(codes: np.ndarray, d: float) -> tuple[np.ndarray, np.ndarray, np
         E[i, 1] = q * np.sum(other * (other - 1))
         Var[i, 1] = E[i, 1] * (1 - q) + 2 * np.sum(other * (other - 1) * (other - 2)) * r
         E[i, 2] = q * (N - ni) * (ni - 1)
-        Var[i, 2] = E[i, 2] * (1 - q) + 2 * (
-            (ni - 1) * comb(N - ni, 2) + (N - ni) * comb(ni - 1, 2)
-        ) * r
+        Var[i, 2] = (
+            E[i, 2] * (1 - q) + 2 * ((ni - 1) * comb(N - ni, 2) + (N - ni) * comb(ni - 1, 2)) * r
+        )
         E[i, 3], Var[i, 3] = E[i, 2], Var[i, 2]
         E[i, 4] = q * (other.sum() ** 2 - np.sum(other**2))
         Var[i, 4] = E[i, 4] * (1 - q) + 4 * np.sum(other * comb(N - other - ni, 2) * r)
@@ -181,10 +184,15 @@ def _null_model(codes: np.ndarray, d: float) -> tuple[np.ndarray, np.ndarray, np
         for j in range(G):
             for k in range(G):
                 if i != j and j != k and i != k:
-                    vg[4] += n[i] * n[j] * n[k] * (
-                        (4 * (N - n[j]) - 2 * (n[i] + n[k] + 1)) * r
-                        - (4 * (N - n[k]) - 2 * (n[i] + n[j] + 1)) * r4
-                        + (N - (n[i] + n[k] + 1)) * r5
+                    vg[4] += (
+                        n[i]
+                        * n[j]
+                        * n[k]
+                        * (
+                            (4 * (N - n[j]) - 2 * (n[i] + n[k] + 1)) * r
+                            - (4 * (N - n[k]) - 2 * (n[i] + n[j] + 1)) * r4
+                            + (N - (n[i] + n[k] + 1)) * r5
+                        )
                     )
     eg[5] = q * N * (N - 1) * (N - 2)
     vg[5] = eg[5] * (1 - q) + N * (N - 1) * (N - 2) * (
@@ -267,7 +275,7 @@ def brokerage(
             )
         firm_groups = survey.firms[groups]
     else:
-        firm_groups = (groups if isinstance(groups, pd.Series) else pd.Series(dict(groups)))
+        firm_groups = groups if isinstance(groups, pd.Series) else pd.Series(dict(groups))
         firm_groups = firm_groups.reindex(firm_ids)
     if firm_groups.isna().any():
         lacking = firm_groups.index[firm_groups.isna().to_numpy()].tolist()

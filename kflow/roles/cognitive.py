@@ -100,8 +100,7 @@ def axis_scores(
     local_col = _NORMALIZED_AXIS.get(local, local)
     if local_col not in CENTRALITY_COLUMNS:
         raise bad_parameter(fn, "local", f"a centrality column {list(CENTRALITY_COLUMNS)}", local)
-    table = centrality(survey, measures=[local_col], relation=relation, wave=wave,
-                       missing=missing)
+    table = centrality(survey, measures=[local_col], relation=relation, wave=wave, missing=missing)
     if V.RELATION in table.columns:
         raise SurveyError(
             "classify_roles works on one layer; this survey has several relations or waves: "
@@ -130,8 +129,9 @@ def axis_scores(
     return local_scores, ext.rename("external_score")
 
 
-def assign(local_scores: pd.Series, external_scores: pd.Series,
-           thresholds: Mapping[str, float]) -> pd.DataFrame:
+def assign(
+    local_scores: pd.Series, external_scores: pd.Series, thresholds: Mapping[str, float]
+) -> pd.DataFrame:
     """Roles from two score columns and two cut-offs (high = strictly above)."""
     table = pd.concat([local_scores, external_scores], axis=1)
     known = table.notna().all(axis=1).to_numpy()
@@ -143,7 +143,7 @@ def assign(local_scores: pd.Series, external_scores: pd.Series,
         default=V.ISOLATED,
     ).astype(object)
     role[~known] = None
-    table.insert(0, "role", role)
+    table.insert(0, "role", pd.Series(role, index=table.index, dtype=object))
     table["local_high"] = pd.array(np.where(known, lo, pd.NA), dtype="boolean")
     table["external_high"] = pd.array(np.where(known, ex, pd.NA), dtype="boolean")
     table.index.name = V.FIRM_ID
@@ -297,16 +297,18 @@ class RoleClassifier:
     0.3333333333333333
     """
 
-    def __init__(self, local: str = "degree", external: str = "external_ties",
-                 threshold: Any = "mean") -> None:
+    def __init__(
+        self, local: str = "degree", external: str = "external_ties", threshold: Any = "mean"
+    ) -> None:
         self.local = local
         self.external = external
         self.threshold = threshold
 
     def fit(self, survey: Survey, **layer: Any) -> RoleClassifier:
         """Learn the thresholds on ``survey``; returns self."""
-        fitted = classify_roles(survey, local=self.local, external=self.external,
-                                threshold=self.threshold, **layer)
+        fitted = classify_roles(
+            survey, local=self.local, external=self.external, threshold=self.threshold, **layer
+        )
         self.thresholds_ = dict(fitted.thresholds)
         return self
 
@@ -314,8 +316,13 @@ class RoleClassifier:
         """Classify ``survey`` with the learned thresholds."""
         if not hasattr(self, "thresholds_"):
             raise SurveyError("RoleClassifier.predict needs fit() first.")
-        return classify_roles(survey, local=self.local, external=self.external,
-                              threshold=dict(self.thresholds_), **layer)
+        return classify_roles(
+            survey,
+            local=self.local,
+            external=self.external,
+            threshold=dict(self.thresholds_),
+            **layer,
+        )
 
     def fit_predict(self, survey: Survey, **layer: Any) -> RoleAssignment:
         """Fit on ``survey`` and classify it."""
@@ -353,8 +360,9 @@ def knowledge_positions(
     """
     if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
         raise bad_parameter("knowledge_positions", "tolerance", "a number in [0, 1)", tolerance)
-    c = centrality(survey, measures=["out_degree", "in_degree"], relation=relation, wave=wave,
-                   missing=missing)
+    c = centrality(
+        survey, measures=["out_degree", "in_degree"], relation=relation, wave=wave, missing=missing
+    )
     out_d = c["out_degree"].to_numpy(dtype=float)
     in_d = c["in_degree"].to_numpy(dtype=float)
     total = out_d + in_d

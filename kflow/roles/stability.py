@@ -35,8 +35,16 @@ __all__ = ["role_stability"]
 
 SCHEMES = ("respondents", "ties", "thresholds")
 _ROLE_CODES = np.array(V.ROLES, dtype=object)
-_VECTOR_LOCAL = {"degree_norm", "in_degree_norm", "out_degree_norm", "degree", "in_degree",
-                 "out_degree", "in_strength", "out_strength"}
+_VECTOR_LOCAL = {
+    "degree_norm",
+    "in_degree_norm",
+    "out_degree_norm",
+    "degree",
+    "in_degree",
+    "out_degree",
+    "in_strength",
+    "out_strength",
+}
 _VECTOR_EXTERNAL = {"external_ties", "external_strength"}
 
 
@@ -45,7 +53,7 @@ def _role_codes(local: np.ndarray, external: np.ndarray, t_local, t_ext) -> np.n
     lo = local > t_local
     ex = external > t_ext
     code = np.select([lo & ex, ~lo & ex, lo & ~ex], [0, 1, 2], default=3)
-    code[np.isnan(local) | np.isnan(external)] = -1
+    code[np.broadcast_to(np.isnan(local) | np.isnan(external), code.shape)] = -1
     return code
 
 
@@ -112,8 +120,15 @@ def role_stability(
         raise bad_parameter(fn, "n_resamples", "a positive integer", n_resamples)
     missing = resolve_missing(survey, missing, fn)
     rule = _split_rule(threshold, fn)
-    observed = classify_roles(survey, local=local, external=external, threshold=threshold,
-                              relation=relation, wave=wave, missing=missing)
+    observed = classify_roles(
+        survey,
+        local=local,
+        external=external,
+        threshold=threshold,
+        relation=relation,
+        wave=wave,
+        missing=missing,
+    )
     rng = as_generator(seed)
     local_col = _NORMALIZED_AXIS.get(local, local)
     n = survey.n_firms
@@ -122,16 +137,15 @@ def role_stability(
         ls = observed.table["local_score"].to_numpy(dtype=float)
         es = observed.table["external_score"].to_numpy(dtype=float)
         q = rng.uniform(0.25, 0.75, size=(n_resamples, 2))
-        t_l = np.nanquantile(ls, q[:, 0]) if np.isfinite(ls).any() else np.full(n_resamples,
-                                                                                np.nan)
-        t_e = np.nanquantile(es, q[:, 1]) if np.isfinite(es).any() else np.full(n_resamples,
-                                                                                np.nan)
+        t_l = np.nanquantile(ls, q[:, 0]) if np.isfinite(ls).any() else np.full(n_resamples, np.nan)
+        t_e = np.nanquantile(es, q[:, 1]) if np.isfinite(es).any() else np.full(n_resamples, np.nan)
         codes = _role_codes(ls[None, :], es[None, :], t_l[:, None], t_e[:, None])
         return _tabulate(observed.table["role"], codes)
 
     if external not in _VECTOR_EXTERNAL:
-        raise bad_parameter(fn, "external", f"one of {sorted(_VECTOR_EXTERNAL)} for scheme "
-                            f"{scheme!r}", external)
+        raise bad_parameter(
+            fn, "external", f"one of {sorted(_VECTOR_EXTERNAL)} for scheme {scheme!r}", external
+        )
     layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
     ext = survey.external[survey.external[V.DIRECTION] == "in"]
     firm_pos = pd.Index(survey.firm_ids)
@@ -158,8 +172,10 @@ def role_stability(
 
     local_scores = _local_scores(layer, local_col, tie_keep)
     ext_scores = _external_scores(n, ext_firm, ext_weight, ext_keep, external)
-    unknown = observed.table["external_score"].isna().to_numpy() | observed.table[
-        "local_score"].isna().to_numpy()
+    unknown = (
+        observed.table["external_score"].isna().to_numpy()
+        | observed.table["local_score"].isna().to_numpy()
+    )
     local_scores[:, unknown] = np.nan
     ext_scores[:, unknown] = np.nan
     t_l = _quantile_threshold(local_scores, rule["local"])
@@ -185,8 +201,9 @@ def _local_scores(layer, column: str, keep: np.ndarray) -> np.ndarray:
         in_s = np.zeros((k, n))
         np.add.at(out_s.T, layer.src, kw.T)
         np.add.at(in_s.T, layer.dst, kw.T)
-        scale = {"degree_norm": 2 * (n - 1), "in_degree_norm": n - 1,
-                 "out_degree_norm": n - 1}.get(column, 1)
+        scale = {"degree_norm": 2 * (n - 1), "in_degree_norm": n - 1, "out_degree_norm": n - 1}.get(
+            column, 1
+        )
         if column.startswith("in_"):
             return in_s / scale
         if column.startswith("out_"):
@@ -194,15 +211,24 @@ def _local_scores(layer, column: str, keep: np.ndarray) -> np.ndarray:
         return (in_s + out_s) / scale
     scores = np.empty((k, n))
     for s in range(k):
-        sub = type(layer)(layer.relation, layer.wave, layer.firm_ids, layer.src[keep[s]],
-                          layer.dst[keep[s]], layer.weight[keep[s]], layer.missing,
-                          layer.unknown_in, layer.unknown_out)
+        sub = type(layer)(
+            layer.relation,
+            layer.wave,
+            layer.firm_ids,
+            layer.src[keep[s]],
+            layer.dst[keep[s]],
+            layer.weight[keep[s]],
+            layer.missing,
+            layer.unknown_in,
+            layer.unknown_out,
+        )
         scores[s] = centrality_of_layer(sub, [column], False)[column]
     return scores
 
 
-def _external_scores(n: int, firm: np.ndarray, weight: np.ndarray, keep: np.ndarray,
-                     column: str) -> np.ndarray:
+def _external_scores(
+    n: int, firm: np.ndarray, weight: np.ndarray, keep: np.ndarray, column: str
+) -> np.ndarray:
     # Incoming outside ties are unique per (firm, actor) once read, so counting kept rows per
     # firm counts distinct actors.
     values = weight if column == "external_strength" else np.ones(len(firm))
@@ -231,5 +257,8 @@ def _tabulate(observed_roles: pd.Series, codes: np.ndarray) -> pd.DataFrame:
         else:
             alt = int(np.argmax(others))
             rows.append((role, float(share), V.ROLES[alt], float(others[alt] / total)))
-    return pd.DataFrame(rows, columns=["role", "stability", "alternative", "alternative_share"],
-                        index=observed_roles.index)
+    return pd.DataFrame(
+        rows,
+        columns=["role", "stability", "alternative", "alternative_share"],
+        index=observed_roles.index,
+    )

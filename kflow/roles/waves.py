@@ -99,13 +99,15 @@ def compare_waves(
     (0.3333333333333333, ['d'], [])
     """
     if thresholds not in ("each", "before"):
-        raise bad_parameter("compare_waves", "thresholds", "one of {'each', 'before'}",
-                            thresholds)
+        raise bad_parameter("compare_waves", "thresholds", "one of {'each', 'before'}", thresholds)
     options = {"local": local, "external": external, "threshold": threshold}
     r_before = classify_roles(before, relation=relation, **options)
     if thresholds == "before":
-        r_after = RoleClassifier(**options).fit(before, relation=relation).predict(
-            after, relation=relation)
+        r_after = (
+            RoleClassifier(**options)
+            .fit(before, relation=relation)
+            .predict(after, relation=relation)
+        )
     else:
         r_after = classify_roles(after, relation=relation, **options)
 
@@ -116,8 +118,10 @@ def compare_waves(
     roles["role_after"] = r_after.table["role"].reindex(everyone).astype(object)
     roles = roles.where(roles.notna(), None)
     roles["status"] = [
-        "stayed" if f in ids_before and f in ids_after else
-        ("entered" if f in ids_after else "left") for f in everyone
+        "stayed"
+        if f in ids_before and f in ids_after
+        else ("entered" if f in ids_after else "left")
+        for f in everyone
     ]
     both = roles[roles["status"] == "stayed"].dropna()
     transitions = pd.crosstab(
@@ -144,8 +148,9 @@ def compare_waves(
         },
         dtype=object,
     )
-    stayed = both.index[(both["role_before"] == V.GATEKEEPER)
-                        & (both["role_after"] == V.GATEKEEPER)].tolist()
+    stayed = both.index[
+        (both["role_before"] == V.GATEKEEPER) & (both["role_after"] == V.GATEKEEPER)
+    ].tolist()
     return WaveComparison(
         transitions=transitions,
         roles=roles,

@@ -69,5 +69,42 @@ for (name in names(networks)) {
 }
 write.csv(do.call(rbind, summary_rows), file.path(out_dir, "sna_network_summary.csv"),
           row.names = FALSE)
+# Brokerage (Gould & Fernandez) with a group attribute per network. sna's columns are kept under
+# sna's names (w_I, w_O, b_IO, b_OI, b_O, t); the tests map them to roles by definition, checked on
+# the hand-worked example of the methods page, which is written here too.
+groups <- list(
+  knoke_information = knoke_nodes$sector[match(rownames(networks$knoke_information),
+                                               knoke_nodes$label)],
+  krackhardt_advice = read.csv(file.path(data_dir, "krackhardt_hightech", "attributes.csv"))$dept,
+  lazega_advice = read.csv(file.path(data_dir, "lazega_lawfirm", "attributes.csv"))$office
+)
+own <- read.csv(file.path(data_dir, "kecskemet_printing_cluster", "original_saom_cluster",
+                          "ownership.csv"), sep = ";", row.names = 1)
+for (year in c("2012", "2015")) {
+  name <- paste0("kecskemet_", year)
+  groups[[name]] <- own[rownames(networks[[name]]), "f_owner"]
+}
+example <- matrix(0, 5, 5, dimnames = list(as.character(0:4), as.character(0:4)))
+example[rbind(c(1, 2), c(2, 3), c(3, 4), c(4, 5), c(2, 4), c(5, 1))] <- 1
+networks$methods_example <- example
+groups$methods_example <- c("A", "A", "B", "B", "C")
+
+for (name in names(groups)) {
+  m <- networks[[name]]
+  b <- brokerage(m, groups[[name]])
+  nodes <- data.frame(firm_id = rownames(m), group = groups[[name]])
+  for (stat in c("raw", "exp", "sd", "z")) {
+    block <- b[[paste0(stat, ".nli")]]
+    colnames(block) <- paste(stat, colnames(block), sep = "_")
+    nodes <- cbind(nodes, block)
+  }
+  write.csv(nodes, file.path(out_dir, paste0("sna_", name, "_brokerage_nodes.csv")),
+            row.names = FALSE)
+  net <- data.frame(role = names(b$raw.gli), raw = b$raw.gli, exp = b$exp.gli, sd = b$sd.gli,
+                    z = b$z.gli)
+  write.csv(net, file.path(out_dir, paste0("sna_", name, "_brokerage_network.csv")),
+            row.names = FALSE)
+}
+
 writeLines(c(paste("sna", as.character(packageVersion("sna"))), R.version.string),
            file.path(out_dir, "VERSIONS.txt"))
