@@ -5,6 +5,7 @@ knowledge into the cluster and passes it on. Inside kflow an edge u -> v always 
 "knowledge flowed from u to v".
 """
 
+from kflow import datasets
 from kflow.exceptions import KflowError, ParameterError, SurveyError
 from kflow.io import read_survey, write_survey
 from kflow.measures import (
@@ -49,6 +50,7 @@ __all__ = [
     "classify_roles",
     "cliques",
     "compare_waves",
+    "datasets",
     "core_periphery",
     "ei_index",
     "external_openness",

@@ -1,0 +1,378 @@
+"""Bundled datasets and a generative model of a roster survey.
+
+``list_datasets()`` lists what ships with kflow (real published networks, tables of *Upgrading to
+Compete* (Pietrobelli & Rabellotti, eds., 2006) and synthetic clusters), with source and licence;
+``load_dataset(name)`` returns a :class:`kflow.Survey` for a network or a DataFrame for a table;
+``simulate_cluster(...)`` draws a synthetic cluster survey from a documented model.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow._random import as_generator
+from kflow.exceptions import KflowError, bad_parameter
+from kflow.io.reader import read_survey
+from kflow.survey import Survey
+
+__all__ = ["data_path", "list_datasets", "load_dataset", "simulate_cluster", "write_roster_files"]
+
+DEMO = "wine_cluster"
+DEMO_SEED = 2006
+
+
+def data_path() -> Path:
+    """The folder holding the bundled data: ``kflow/_data`` in an installed wheel, else the
+    checkout's ``datasets/`` (editable installs)."""
+    try:
+        packaged = importlib.resources.files("kflow") / "_data"
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - defensive
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "datasets"
+    if checkout.is_dir():
+        return checkout
+    raise KflowError(
+        "kflow's bundled data are missing: neither kflow/_data (installed wheel) nor datasets/ "
+        "(checkout) exists. Reinstall kflow."
+    )
+
+
+def list_datasets() -> pd.DataFrame:
+    """The bundled datasets, one row each.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``name``: ``kind`` (network or table), ``files``, ``orientation``,
+        ``n_firms``, ``n_ties``, ``description``, ``source_publication``, ``where_obtained``,
+        ``licence`` (and ``firm_id``, the id column of the firms file).
+
+    Examples
+    --------
+    >>> import kflow
+    >>> "krackhardt_advice" in kflow.datasets.list_datasets().index
+    True
+    """
+    table = pd.read_csv(data_path() / "registry.csv", dtype=str, keep_default_na=False)
+    for col in ("n_firms", "n_ties"):
+        table[col] = pd.to_numeric(table[col].replace("", None)).astype("Int64")
+    return table.set_index("name")
+
+
+def load_dataset(name: str) -> Survey | pd.DataFrame:
+    """Load a bundled dataset by name.
+
+    Networks come back as a validated :class:`kflow.Survey` read with the orientation the
+    registry records (advice files are "asks": knowledge flows from the firm named to the one
+    asking); tables as a DataFrame with the book's n.a. as missing values.
+
+    Raises
+    ------
+    KflowError
+        For an unknown name; the message lists the valid ones.
+
+    Examples
+    --------
+    >>> import kflow
+    >>> s = kflow.datasets.load_dataset("knoke_information")
+    >>> s.n_firms, len(s.ties)
+    (10, 49)
+    """
+    registry = list_datasets()
+    if name not in registry.index:
+        raise KflowError(
+            f"No dataset named {name!r}. The datasets are: {', '.join(registry.index)}."
+        )
+    row = registry.loc[name]
+    files = [data_path() / f for f in row["files"].split(";")]
+    if row["kind"] == "table":
+        return pd.read_csv(files[0], keep_default_na=False, na_values=[""])
+    external = files[2] if len(files) > 2 else None
+    return read_survey(
+        files[0],
+        orientation=row["orientation"],
+        firms=files[1] if len(files) > 1 else None,
+        external=external,
+        firm_id=row["firm_id"] or None,
+        scale=(0, 3) if name in (DEMO, "example_cluster") else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The generative model
+# ---------------------------------------------------------------------------------------------
+_ACTORS = {
+    "university": ["Regional University", "National Agricultural University"],
+    "research institute": ["National Wine Research Institute", "Institute of Enology"],
+    "consultant": [
+        "Enology Consulting",
+        "Vineyard Advisory Services",
+        "Quality Systems Partners",
+        "Export Marketing Advisers",
+    ],
+    "supplier": [
+        "Barrel Cooperage",
+        "Bottling Equipment Supplier",
+        "Cork and Closures Supplier",
+        "Nursery and Rootstock Supplier",
+        "Lab Instruments Supplier",
+    ],
+    "buyer": [
+        "UK Importer",
+        "US Distributor",
+        "Scandinavian Monopoly Buyer",
+        "Domestic Retail Chain",
+        "Asian Importer",
+    ],
+}
+_SYLLABLES = [
+    "Al",
+    "Ba",
+    "Ce",
+    "Do",
+    "Es",
+    "Fa",
+    "Gu",
+    "Hi",
+    "Lo",
+    "Ma",
+    "Ne",
+    "Or",
+    "Pa",
+    "Ri",
+    "Sa",
+    "Te",
+    "Va",
+    "Zo",
+]
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def simulate_cluster(
+    n_firms: int = 32,
+    *,
+    seed: int | np.random.Generator | None = 0,
+    base_logit: float = -1.9,
+    source_effect: float = 1.1,
+    homophily: float = 0.5,
+    core_effect: float = 0.8,
+    external_base: float = 0.0,
+    external_capacity: float = 0.5,
+    external_orientation: float = 0.9,
+    nonresponse: float = 0.1,
+    upgrading_capacity: float = 0.8,
+    upgrading_local: float = 0.4,
+    upgrading_external: float = 0.5,
+    upgrading_noise: float = 0.8,
+) -> Survey:
+    """Draw a synthetic roster survey of a cluster from a documented generative model.
+
+    Model, for firms i = 1..n:
+
+    1. Latent absorptive capacity c_i ~ N(0, 1) and outward orientation o_i ~ N(0, 1)
+       (e.g. exporting), independent.
+    2. Capacity components, as a survey would record them: ``graduate_share`` = logistic(-1.2 +
+       0.8 c_i + e) (share of graduates among technical staff), ``experience_years`` =
+       round(exp(2.4 + 0.3 c_i + e)) (years of experience of the technical staff), and
+       ``experimentation`` in 0..3 (c_i + e cut at -0.8, 0.2, 1.1), with e ~ N(0, 0.5).
+    3. Local knowledge ties: firm j turns to firm i (knowledge flows i -> j) with probability
+       logistic(base_logit + source_effect c_i - homophily |c_i - c_j| +
+       core_effect max(c_i, 0) max(c_j, 0)): ties run from capable to less capable firms, among
+       similar firms, and densely within a core of capable firms. Tie value (1-3) =
+       1 + Binomial(2, logistic(c_i)).
+    4. Outside sources: K_i ~ Poisson(exp(external_base + external_capacity c_i +
+       external_orientation o_i)) distinct actors drawn from 18 named universities, research
+       institutes, consultants, suppliers and buyers; value 1 + Binomial(2, 0.5).
+    5. Non-response: a share ``nonresponse`` of firms (at random) did not answer: their own
+       answers (whom they ask, which outside sources they use) are missing from the files.
+    6. Upgrading (0-3 each): product, process, functional, intersectoral =
+       cut(upgrading_capacity c_i + upgrading_local z(local ties) + upgrading_external
+       z(outside sources) + N(0, upgrading_noise)), with cut points rising from product (most
+       common) to intersectoral upgrading (rarest); z() standardizes the true (complete) counts.
+
+    Parameters
+    ----------
+    n_firms : int
+        Number of firms on the roster.
+    seed : int or numpy.random.Generator, optional
+        The same seed gives the same survey.
+    base_logit : float
+        Log-odds of a tie between two average firms.
+    source_effect : float
+        How much more often capable firms are turned to (per SD of capacity).
+    homophily : float
+        How much less likely ties are between firms of dissimilar capacity.
+    core_effect : float
+        Extra log-odds of ties among firms that are both above average capacity.
+    external_base : float
+        Log of the expected number of outside sources of an average firm.
+    external_capacity : float
+        Effect of capacity on the number of outside sources.
+    external_orientation : float
+        Effect of outward orientation (independent of capacity) on outside sources; this is what
+        makes external stars possible.
+    nonresponse : float
+        Share of firms that did not answer.
+    upgrading_capacity : float
+        Effect of capacity on every upgrading score.
+    upgrading_local : float
+        Effect of (standardized) local ties on upgrading.
+    upgrading_external : float
+        Effect of (standardized) outside sources on upgrading.
+    upgrading_noise : float
+        Standard deviation of the noise in the upgrading scores.
+
+    Returns
+    -------
+    Survey
+        Read with ``orientation="asks"`` and ``scale=(0, 3)``; firms carry ``name``,
+        ``respondent``, ``graduate_share``, ``experience_years``, ``experimentation``,
+        ``exporter``, ``employees``, ``product``, ``process``, ``functional``,
+        ``intersectoral`` and the true latent ``capacity`` (for checking methods).
+
+    Examples
+    --------
+    >>> import kflow
+    >>> s = kflow.datasets.simulate_cluster(20, seed=1)
+    >>> s.n_firms, s.meta["orientation"]
+    (20, 'asks')
+    """
+    if not isinstance(n_firms, (int, np.integer)) or n_firms < 4:
+        raise bad_parameter("simulate_cluster", "n_firms", "an integer >= 4", n_firms)
+    if not 0 <= nonresponse < 1:
+        raise bad_parameter("simulate_cluster", "nonresponse", "a share in [0, 1)", nonresponse)
+    rng = as_generator(seed)
+    n = int(n_firms)
+    c = rng.normal(size=n)
+    o = rng.normal(size=n)
+    noise = rng.normal(scale=0.5, size=(3, n))
+    graduate_share = np.round(_logistic(-1.2 + 0.8 * c + noise[0]), 2)
+    experience = np.round(np.exp(2.4 + 0.3 * c + noise[1])).astype(int)
+    experimentation = np.digitize(c + noise[2], [-0.8, 0.2, 1.1])
+
+    logit = (
+        base_logit
+        + source_effect * c[:, None]
+        - homophily * np.abs(c[:, None] - c[None, :])
+        + core_effect * np.maximum(c, 0)[:, None] * np.maximum(c, 0)[None, :]
+    )
+    flow = rng.random((n, n)) < _logistic(logit)  # flow[i, j]: knowledge flows i -> j
+    np.fill_diagonal(flow, False)
+    values = 1 + rng.binomial(2, _logistic(c)[:, None], size=(n, n))
+
+    actors = [(a, t) for t, names in _ACTORS.items() for a in names]
+    k = np.minimum(
+        rng.poisson(np.exp(external_base + external_capacity * c + external_orientation * o)),
+        len(actors),
+    )
+    ext_rows = []
+    for i in range(n):
+        for a in sorted(rng.choice(len(actors), size=k[i], replace=False)):
+            ext_rows.append((i, actors[a][0], actors[a][1], 1 + rng.binomial(2, 0.5)))
+
+    respondent = rng.random(n) >= nonresponse
+    ids = [f"W{i + 1:02d}" for i in range(n)]
+    names = [
+        f"Bodega {_SYLLABLES[i % 18]}{_SYLLABLES[(7 * i + 3) % 18].lower()}"
+        f"{'' if i < 18 else ' ' + str(i // 18 + 1)}"
+        for i in range(n)
+    ]
+
+    local_true = flow.sum(axis=0) + flow.sum(axis=1)
+    ext_true = k.astype(float)
+
+    def z(x: np.ndarray) -> np.ndarray:
+        sd = x.std()
+        return (x - x.mean()) / sd if sd > 0 else x * 0.0
+
+    latent = (
+        upgrading_capacity * c + upgrading_local * z(local_true) + upgrading_external * z(ext_true)
+    )
+    cuts = {
+        "product": [-1.0, 0.0, 1.0],
+        "process": [-0.8, 0.2, 1.2],
+        "functional": [0.0, 1.0, 2.0],
+        "intersectoral": [0.8, 1.8, 2.8],
+    }
+    upgrading = {
+        kind: np.digitize(latent + rng.normal(scale=upgrading_noise, size=n), cut)
+        for kind, cut in cuts.items()
+    }
+
+    firms = pd.DataFrame(
+        {
+            V.FIRM_ID: ids,
+            V.NAME: names,
+            V.RESPONDENT: np.where(respondent, "yes", "no"),
+            "graduate_share": graduate_share,
+            "experience_years": experience,
+            "experimentation": experimentation,
+            "exporter": np.where(o > 0.5, 1, 0),
+            "employees": np.round(np.exp(3.0 + 0.5 * c + rng.normal(scale=0.6, size=n))).astype(
+                int
+            ),
+            **upgrading,
+            "capacity": np.round(c, 4),
+        }
+    )
+    src, dst = np.nonzero(flow)
+    answered = respondent[dst]  # the asking firm (target of the flow) gave the answer
+    ties = pd.DataFrame(
+        {
+            "respondent": [ids[j] for j in dst[answered]],
+            "alter": [ids[i] for i in src[answered]],
+            "value": values[src[answered], dst[answered]],
+        }
+    )
+    external = pd.DataFrame(
+        [(ids[i], a, t, "in", v) for i, a, t, v in ext_rows if respondent[i]],
+        columns=[V.FIRM_ID, V.ACTOR, V.ACTOR_TYPE, V.DIRECTION, V.WEIGHT],
+    )
+    return read_survey(
+        ties,
+        orientation="asks",
+        firms=firms,
+        external=external if len(external) else None,
+        scale=(0, 3),
+    )
+
+
+def write_roster_files(survey: Survey, folder: str | Path) -> Path:
+    """Write a survey as the files a cluster study would have: ``ties.csv`` as an "asks" roster
+    (``respondent``, ``alter``, ``value``), ``firms.csv`` and ``external.csv``.
+
+    Examples
+    --------
+    >>> import tempfile, kflow
+    >>> folder = kflow.datasets.write_roster_files(kflow.datasets.simulate_cluster(8, seed=3),
+    ...                                            tempfile.mkdtemp())
+    >>> sorted(p.name for p in folder.iterdir())
+    ['external.csv', 'firms.csv', 'ties.csv']
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    asks = pd.DataFrame(
+        {
+            "respondent": survey.ties[V.TARGET],
+            "alter": survey.ties[V.SOURCE],
+            "value": survey.ties[V.WEIGHT].astype(int),
+        }
+    )
+    asks.to_csv(folder / "ties.csv", index=False, lineterminator="\n")
+    firms = survey.firms.reset_index()
+    firms[V.RESPONDENT] = firms[V.RESPONDENT].map({True: "yes", False: "no"})
+    firms.to_csv(folder / "firms.csv", index=False, lineterminator="\n")
+    ext = survey.external.copy()
+    ext[V.WEIGHT] = ext[V.WEIGHT].astype(int)
+    ext.to_csv(folder / "external.csv", index=False, lineterminator="\n")
+    return folder
