@@ -1,4 +1,4 @@
-"""Bundled datasets: registry, real networks, the book's tables, the synthetic cluster, the wheel."""
+"""Bundled datasets: registry, real networks, the book's tables, synthetic clusters, the wheel."""
 
 from __future__ import annotations
 
