@@ -1,0 +1,69 @@
+"""Shared statistics helpers: p-value adjustment, permutation p-values, outcome-scale checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kflow.exceptions import SurveyError, bad_parameter
+
+ADJUSTMENTS = ("holm", "bh", "none")
+UPGRADING_TYPES = ("product", "process", "functional", "intersectoral")
+
+
+def adjust_p(p: np.ndarray, method: str, function: str = "adjust_p") -> np.ndarray:
+    """Adjust p-values for multiple comparisons.
+
+    ``"holm"``: Holm (1979) step-down, p_(i) (m - i + 1), made monotone, capped at 1;
+    ``"bh"``: Benjamini & Hochberg (1995) step-up, p_(i) m / i, made monotone, capped at 1;
+    ``"none"``: unchanged. NaN p-values are left out of m and stay NaN.
+
+    Examples
+    --------
+    >>> adjust_p(np.array([0.01, 0.04, 0.03]), "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    if method not in ADJUSTMENTS:
+        raise bad_parameter(function, "adjust", f"one of {set(ADJUSTMENTS)}", method)
+    p = np.asarray(p, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    q = p[ok]
+    m = len(q)
+    if m == 0 or method == "none":
+        out[ok] = q
+        return out
+    order = np.argsort(q, kind="stable")
+    ranked = q[order]
+    if method == "holm":
+        adj = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    else:
+        adj = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    adj = np.minimum(adj, 1.0)
+    result = np.empty(m)
+    result[order] = adj
+    out[ok] = result
+    return out
+
+
+def permutation_p(observed: float, simulated: np.ndarray) -> float:
+    """(b + 1) / (k + 1): b of k permuted statistics at least as large as the observed one."""
+    simulated = np.asarray(simulated, dtype=float)
+    b = np.sum(simulated >= observed - 1e-12 * max(1.0, abs(observed)))
+    return float((b + 1) / (len(simulated) + 1))
+
+
+def check_upgrading_scale(data: pd.DataFrame, columns, source: str = "data") -> None:
+    """Upgrading scores must lie on the 0-3 scale (0 absent, 1 low, 2 medium, 3 high)."""
+    for col in columns:
+        if col not in data.columns:
+            continue
+        values = pd.to_numeric(data[col], errors="coerce")
+        bad = data[col].notna() & (values.isna() | (values < 0) | (values > 3))
+        if bad.any():
+            firm = data.index[bad.to_numpy()][0]
+            raise SurveyError(
+                f"{source}, firm {firm!r}, column {col!r}: value {data.loc[firm, col]!r} is not on "
+                "the 0-3 upgrading scale (0 absent, 1 low, 2 medium, 3 high). Correct it or leave "
+                "it blank for unknown."
+            )

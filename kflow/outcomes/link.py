@@ -1,0 +1,181 @@
+"""The report's analysis in one call: do network positions go with upgrading?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow._random import as_generator
+from kflow.measures.centrality import centrality
+from kflow.measures.openness import external_openness
+from kflow.outcomes._stats import UPGRADING_TYPES, check_upgrading_scale
+from kflow.outcomes.capacity import CapacityIndex, absorptive_capacity_index
+from kflow.outcomes.correlation import correlate
+from kflow.outcomes.groups import GroupComparison, compare_groups
+from kflow.outcomes.qap import QAPResult, attribute_matrix, qap, relation_matrix
+from kflow.roles.cognitive import RoleAssignment, classify_roles
+from kflow.survey import Survey
+
+__all__ = ["UpgradingLink", "link_upgrading"]
+
+CAPACITY_DEFAULT = ("graduate_share", "experience_years", "experimentation")
+MEASURES = ("degree_norm", "in_degree", "out_degree", "betweenness", "external_ties",
+            "ei_index")
+
+
+@dataclass(frozen=True)
+class UpgradingLink:
+    """Network positions and upgrading, as the report shows them.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        Per firm: role, the measures, absorptive capacity (if built) and the outcomes.
+    roles : RoleAssignment
+    comparisons : dict of str -> GroupComparison
+        Outcome by role, per outcome.
+    omnibus : pandas.DataFrame
+        The omnibus row of every comparison, one per outcome.
+    correlations : pandas.DataFrame
+        Every measure with every outcome (:func:`kflow.correlate`).
+    capacity : CapacityIndex or None
+    capacity_correlations : pandas.DataFrame or None
+        Absorptive capacity with centrality and openness.
+    homophily : QAPResult or None
+        QAP correlation of the knowledge ties with |difference in absorptive capacity|: a
+        negative r means ties concentrate among firms of similar capacity.
+    notes : list of str
+        What was left out and why.
+    seed, n_permutations
+    """
+
+    data: pd.DataFrame
+    roles: RoleAssignment
+    comparisons: dict[str, GroupComparison]
+    omnibus: pd.DataFrame
+    correlations: pd.DataFrame
+    capacity: CapacityIndex | None
+    capacity_correlations: pd.DataFrame | None
+    homophily: QAPResult | None
+    notes: list[str] = field(default_factory=list)
+    seed: object = None
+    n_permutations: int = 0
+
+    def summary(self) -> str:
+        lines = ["Network positions and upgrading"]
+        for comp in self.comparisons.values():
+            lines.append("  " + comp.summary().replace("\n", "\n  "))
+        if len(self.correlations):
+            best = self.correlations.sort_values("p_adjusted", kind="stable").head(5)
+            lines.append("strongest measure-outcome correlations (adjusted p):")
+            lines.extend(f"  {r.x} ~ {r.y}: r = {r.r:.3f}, p = {r.p_adjusted:.4f}"
+                         for r in best.itertuples())
+        if self.homophily is not None:
+            row = self.homophily.table.iloc[0]
+            lines.append(f"capacity homophily (QAP r with |capacity difference|): r = "
+                         f"{row['r']:.3f}, p (less) = {row['p_less']:.4f}")
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def link_upgrading(
+    survey: Survey,
+    *,
+    roles: RoleAssignment | None = None,
+    outcomes: Sequence[str] = UPGRADING_TYPES,
+    capacity: Sequence[str] | None = None,
+    n_permutations: int = 9999,
+    seed: int | np.random.Generator | None = None,
+) -> UpgradingLink:
+    """Roles x outcomes comparisons, measure x outcome correlations, absorptive capacity vs
+    centrality and openness, and the capacity homophily QAP, in one call.
+
+    Parameters
+    ----------
+    survey : Survey
+        A survey whose firms carry the outcomes (e.g. product, process, functional and
+        intersectoral upgrading on 0-3) and, optionally, absorptive-capacity components.
+    roles : RoleAssignment, optional
+        Roles to use (default: :func:`kflow.classify_roles` with its defaults).
+    outcomes : sequence of str
+        Outcome columns; those absent are skipped with a note. When all four upgrading types are
+        present, their sum ``upgrading_sum`` is added. Upgrading types must be on 0-3.
+    capacity : sequence of str, optional
+        Absorptive-capacity components (default: ``graduate_share``, ``experience_years``,
+        ``experimentation`` when present).
+    n_permutations : int
+        Permutations for every p-value (vectorized with numpy).
+    seed : int or numpy.random.Generator, optional
+
+    Returns
+    -------
+    UpgradingLink
+
+    Examples
+    --------
+    >>> import kflow
+    >>> s = kflow.datasets.simulate_cluster(30, seed=1)
+    >>> link = kflow.link_upgrading(s, n_permutations=99, seed=0)
+    >>> sorted(link.comparisons)
+    ['functional', 'intersectoral', 'process', 'product', 'upgrading_sum']
+    """
+    rng = as_generator(seed)
+    seed_out = seed if isinstance(seed, (int, type(None))) else "generator"
+    notes: list[str] = []
+    firms = survey.firms
+    check_upgrading_scale(firms, [c for c in outcomes if c in UPGRADING_TYPES], "survey.firms")
+    present = [c for c in outcomes if c in firms.columns]
+    absent = [c for c in outcomes if c not in firms.columns]
+    if absent:
+        notes.append(f"outcomes not in the firms table, skipped: {', '.join(absent)}")
+    data = pd.DataFrame(index=firms.index)
+    roles = roles if roles is not None else classify_roles(survey)
+    data["role"] = roles.table["role"]
+    c = centrality(survey, measures=["degree_norm", "in_degree", "out_degree", "betweenness"])
+    o = external_openness(survey)
+    data = data.join(c).join(o[["external_ties", "ei_index"]])
+    for col in present:
+        data[col] = pd.to_numeric(firms[col], errors="coerce")
+    outcome_cols = list(present)
+    if all(t in present for t in UPGRADING_TYPES):
+        data["upgrading_sum"] = data[list(UPGRADING_TYPES)].sum(axis=1, skipna=False)
+        outcome_cols.append("upgrading_sum")
+
+    comparisons: dict[str, GroupComparison] = {}
+    for col in outcome_cols:
+        try:
+            comparisons[col] = compare_groups(data, col, by="role",
+                                              n_permutations=n_permutations, seed=rng)
+        except Exception as exc:  # a comparison that cannot run is reported, not hidden
+            notes.append(f"{col} by role not compared: {exc}")
+    omnibus = pd.concat(
+        [comp.omnibus.assign(outcome=name) for name, comp in comparisons.items()],
+        ignore_index=True,
+    ) if comparisons else pd.DataFrame()
+    correlations = correlate(data[list(MEASURES)], data[outcome_cols],
+                             n_permutations=n_permutations, seed=rng) if outcome_cols else (
+        pd.DataFrame())
+
+    cap_cols = list(capacity) if capacity is not None else [
+        col for col in CAPACITY_DEFAULT if col in firms.columns]
+    cap = cap_corr = homophily = None
+    if cap_cols:
+        cap = absorptive_capacity_index(firms, cap_cols)
+        data["absorptive_capacity"] = cap.scores
+        cap_corr = correlate(data[list(MEASURES)], data[["absorptive_capacity"]],
+                             n_permutations=n_permutations, seed=rng)
+        known = cap.scores.dropna().index
+        if len(known) >= 4:
+            y = relation_matrix(survey).loc[known, known]
+            x = attribute_matrix(cap.scores.loc[known], "absdiff")
+            homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations,
+                            seed=rng)
+    else:
+        notes.append("no absorptive-capacity components: capacity analyses skipped")
+    data.index.name = V.FIRM_ID
+    return UpgradingLink(data, roles, comparisons, omnibus, correlations, cap, cap_corr,
+                         homophily, notes, seed_out, int(n_permutations))
