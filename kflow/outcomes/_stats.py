@@ -62,8 +62,10 @@ def check_upgrading_scale(data: pd.DataFrame, columns, source: str = "data") -> 
         bad = data[col].notna() & (values.isna() | (values < 0) | (values > 3))
         if bad.any():
             firm = data.index[bad.to_numpy()][0]
+            value = data.loc[firm, col]
+            value = value.item() if hasattr(value, "item") else value
             raise SurveyError(
-                f"{source}, firm {firm!r}, column {col!r}: value {data.loc[firm, col]!r} is not on "
+                f"{source}, firm {firm!r}, column {col!r}: value {value!r} is not on "
                 "the 0-3 upgrading scale (0 absent, 1 low, 2 medium, 3 high). Correct it or leave "
                 "it blank for unknown."
             )

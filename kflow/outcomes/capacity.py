@@ -41,12 +41,15 @@ class CapacityIndex:
 
     def summary(self) -> str:
         w = ", ".join(f"{c} {v:.3f}" for c, v in self.weights.items())
-        return (f"Absorptive capacity ({self.method}) from {len(self.components)} components; "
-                f"weights: {w}; explained variance {self.explained_variance:.1%}")
+        return (
+            f"Absorptive capacity ({self.method}) from {len(self.components)} components; "
+            f"weights: {w}; explained variance {self.explained_variance:.1%}"
+        )
 
 
-def absorptive_capacity_index(firms: pd.DataFrame, columns: Sequence[str], *,
-                              method: str = "zscore") -> CapacityIndex:
+def absorptive_capacity_index(
+    firms: pd.DataFrame, columns: Sequence[str], *, method: str = "zscore"
+) -> CapacityIndex:
     """Build an absorptive capacity index and report its components, weights and explained
     variance (see :func:`absorptive_capacity`)."""
     fn = "absorptive_capacity"
@@ -95,8 +98,9 @@ def absorptive_capacity_index(firms: pd.DataFrame, columns: Sequence[str], *,
     return CapacityIndex(scores, columns, weights, explained, method)
 
 
-def absorptive_capacity(firms: pd.DataFrame, columns: Sequence[str], *,
-                        method: str = "zscore") -> pd.Series:
+def absorptive_capacity(
+    firms: pd.DataFrame, columns: Sequence[str], *, method: str = "zscore"
+) -> pd.Series:
     """Absorptive capacity index of each firm from its components.
 
     Parameters

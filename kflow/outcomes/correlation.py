@@ -12,8 +12,19 @@ from kflow.outcomes._stats import adjust_p
 
 __all__ = ["correlate"]
 
-COLUMNS = ("x", "y", "method", "r", "n", "p_asymptotic", "p_permutation", "p_adjusted",
-           "adjust", "n_permutations", "seed")
+COLUMNS = (
+    "x",
+    "y",
+    "method",
+    "r",
+    "n",
+    "p_asymptotic",
+    "p_permutation",
+    "p_adjusted",
+    "adjust",
+    "n_permutations",
+    "seed",
+)
 
 
 def _as_frame(obj, name: str) -> pd.DataFrame:
@@ -75,8 +86,11 @@ def correlate(
     rows = []
     for xc in X.columns:
         for yc in Y.columns:
-            pair = pd.concat([X[xc], Y[yc]], axis=1, join="inner").apply(
-                pd.to_numeric, errors="coerce").dropna()
+            pair = (
+                pd.concat([X[xc], Y[yc]], axis=1, join="inner")
+                .apply(pd.to_numeric, errors="coerce")
+                .dropna()
+            )
             a, b = pair.iloc[:, 0].to_numpy(float), pair.iloc[:, 1].to_numpy(float)
             n = len(a)
             if n < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:

@@ -183,8 +183,12 @@ def compare_groups(
             p_perm = permutation_p(h, _kruskal_h(ranks, onehot, sizes, tie))
         else:
             p_perm = np.nan
-        omnibus = {"test": "kruskal_wallis", "statistic": float(h),
-                   "effect_size": float(h / (n - 1)), "p_asymptotic": float(p_asym)}
+        omnibus = {
+            "test": "kruskal_wallis",
+            "statistic": float(h),
+            "effect_size": float(h / (n - 1)),
+            "p_asymptotic": float(p_asym),
+        }
     else:
         table = pd.crosstab(codes, values).to_numpy()
         chi2, p_asym, _, _ = stats.chi2_contingency(table, correction=False)
@@ -198,13 +202,18 @@ def compare_groups(
             exp1 = expected_row * col_share
             exp0 = expected_row * (1 - col_share)
             sims = (((ones - exp1) ** 2) / exp1 + ((expected_row - ones - exp0) ** 2) / exp0).sum(
-                axis=1)
+                axis=1
+            )
             p_perm = permutation_p(chi2, sims)
         else:
             p_perm = np.nan
         group_table["share"] = y.groupby(d[by]).mean()
-        omnibus = {"test": "chi2_permutation", "statistic": float(chi2),
-                   "effect_size": float(cramer), "p_asymptotic": float(p_asym)}
+        omnibus = {
+            "test": "chi2_permutation",
+            "statistic": float(chi2),
+            "effect_size": float(cramer),
+            "p_asymptotic": float(p_asym),
+        }
     omnibus.update(p_permutation=float(p_perm), n=int(n), n_groups=int(G))
 
     rows = []
@@ -213,18 +222,54 @@ def compare_groups(
         if binary:
             tab = np.array([[x.sum(), len(x) - x.sum()], [z.sum(), len(z) - z.sum()]])
             odds, p_exact = stats.fisher_exact(tab)
-            p_as = stats.chi2_contingency(tab, correction=False)[1] if (tab.sum(0) > 0).all() \
+            p_as = (
+                stats.chi2_contingency(tab, correction=False)[1]
+                if (tab.sum(0) > 0).all()
                 else np.nan
-            rows.append((names[a], names[b], len(x), len(z), float(odds),
-                         float(x.mean() - z.mean()), float(p_as), float(p_exact), "exact"))
+            )
+            rows.append(
+                (
+                    names[a],
+                    names[b],
+                    len(x),
+                    len(z),
+                    float(odds),
+                    float(x.mean() - z.mean()),
+                    float(p_as),
+                    float(p_exact),
+                    "exact",
+                )
+            )
         else:
             u, p, method = _mwu_pair(x, z, max(n_permutations, 1), rng)
             p_as = stats.mannwhitneyu(x, z, alternative="two-sided", method="asymptotic").pvalue
-            rows.append((names[a], names[b], len(x), len(z), u,
-                         float(2 * u / (len(x) * len(z)) - 1), float(p_as), p, method))
-    pairwise = pd.DataFrame(rows, columns=["group_1", "group_2", "n_1", "n_2", "statistic",
-                                           "effect_size", "p_asymptotic",
-                                           "p_exact_or_permutation", "p_method"])
+            rows.append(
+                (
+                    names[a],
+                    names[b],
+                    len(x),
+                    len(z),
+                    u,
+                    float(2 * u / (len(x) * len(z)) - 1),
+                    float(p_as),
+                    p,
+                    method,
+                )
+            )
+    pairwise = pd.DataFrame(
+        rows,
+        columns=[
+            "group_1",
+            "group_2",
+            "n_1",
+            "n_2",
+            "statistic",
+            "effect_size",
+            "p_asymptotic",
+            "p_exact_or_permutation",
+            "p_method",
+        ],
+    )
     pairwise["p_holm"] = adjust_p(pairwise["p_exact_or_permutation"].to_numpy(), "holm")
     return GroupComparison(
         omnibus=pd.DataFrame([omnibus]),

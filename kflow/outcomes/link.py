@@ -23,8 +23,7 @@ from kflow.survey import Survey
 __all__ = ["UpgradingLink", "link_upgrading"]
 
 CAPACITY_DEFAULT = ("graduate_share", "experience_years", "experimentation")
-MEASURES = ("degree_norm", "in_degree", "out_degree", "betweenness", "external_ties",
-            "ei_index")
+MEASURES = ("degree_norm", "in_degree", "out_degree", "betweenness", "external_ties", "ei_index")
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,15 @@ class UpgradingLink:
         if len(self.correlations):
             best = self.correlations.sort_values("p_adjusted", kind="stable").head(5)
             lines.append("strongest measure-outcome correlations (adjusted p):")
-            lines.extend(f"  {r.x} ~ {r.y}: r = {r.r:.3f}, p = {r.p_adjusted:.4f}"
-                         for r in best.itertuples())
+            lines.extend(
+                f"  {r.x} ~ {r.y}: r = {r.r:.3f}, p = {r.p_adjusted:.4f}" for r in best.itertuples()
+            )
         if self.homophily is not None:
             row = self.homophily.table.iloc[0]
-            lines.append(f"capacity homophily (QAP r with |capacity difference|): r = "
-                         f"{row['r']:.3f}, p (less) = {row['p_less']:.4f}")
+            lines.append(
+                f"capacity homophily (QAP r with |capacity difference|): r = "
+                f"{row['r']:.3f}, p (less) = {row['p_less']:.4f}"
+            )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
@@ -148,34 +150,58 @@ def link_upgrading(
     comparisons: dict[str, GroupComparison] = {}
     for col in outcome_cols:
         try:
-            comparisons[col] = compare_groups(data, col, by="role",
-                                              n_permutations=n_permutations, seed=rng)
+            comparisons[col] = compare_groups(
+                data, col, by="role", n_permutations=n_permutations, seed=rng
+            )
         except Exception as exc:  # a comparison that cannot run is reported, not hidden
             notes.append(f"{col} by role not compared: {exc}")
-    omnibus = pd.concat(
-        [comp.omnibus.assign(outcome=name) for name, comp in comparisons.items()],
-        ignore_index=True,
-    ) if comparisons else pd.DataFrame()
-    correlations = correlate(data[list(MEASURES)], data[outcome_cols],
-                             n_permutations=n_permutations, seed=rng) if outcome_cols else (
-        pd.DataFrame())
+    omnibus = (
+        pd.concat(
+            [comp.omnibus.assign(outcome=name) for name, comp in comparisons.items()],
+            ignore_index=True,
+        )
+        if comparisons
+        else pd.DataFrame()
+    )
+    correlations = (
+        correlate(data[list(MEASURES)], data[outcome_cols], n_permutations=n_permutations, seed=rng)
+        if outcome_cols
+        else (pd.DataFrame())
+    )
 
-    cap_cols = list(capacity) if capacity is not None else [
-        col for col in CAPACITY_DEFAULT if col in firms.columns]
+    cap_cols = (
+        list(capacity)
+        if capacity is not None
+        else [col for col in CAPACITY_DEFAULT if col in firms.columns]
+    )
     cap = cap_corr = homophily = None
     if cap_cols:
         cap = absorptive_capacity_index(firms, cap_cols)
         data["absorptive_capacity"] = cap.scores
-        cap_corr = correlate(data[list(MEASURES)], data[["absorptive_capacity"]],
-                             n_permutations=n_permutations, seed=rng)
+        cap_corr = correlate(
+            data[list(MEASURES)],
+            data[["absorptive_capacity"]],
+            n_permutations=n_permutations,
+            seed=rng,
+        )
         known = cap.scores.dropna().index
         if len(known) >= 4:
             y = relation_matrix(survey).loc[known, known]
             x = attribute_matrix(cap.scores.loc[known], "absdiff")
-            homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations,
-                            seed=rng)
+            homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations, seed=rng)
     else:
         notes.append("no absorptive-capacity components: capacity analyses skipped")
     data.index.name = V.FIRM_ID
-    return UpgradingLink(data, roles, comparisons, omnibus, correlations, cap, cap_corr,
-                         homophily, notes, seed_out, int(n_permutations))
+    return UpgradingLink(
+        data,
+        roles,
+        comparisons,
+        omnibus,
+        correlations,
+        cap,
+        cap_corr,
+        homophily,
+        notes,
+        seed_out,
+        int(n_permutations),
+    )

@@ -116,9 +116,11 @@ class QAPResult:
     n_cells: int
 
     def summary(self) -> str:
-        return (f"QAP ({self.method}), {self.n_firms} firms, {self.n_cells} cells, "
-                f"{self.n_permutations} permutations (seed {self.seed})\n"
-                + self.table.to_string(float_format=lambda v: f"{v:.4f}"))
+        return (
+            f"QAP ({self.method}), {self.n_firms} firms, {self.n_cells} cells, "
+            f"{self.n_permutations} permutations (seed {self.seed})\n"
+            + self.table.to_string(float_format=lambda v: f"{v:.4f}")
+        )
 
 
 def _as_array(M, ids: list | None, name: str) -> tuple[np.ndarray, list | None]:
@@ -200,8 +202,9 @@ def qap(
     elif isinstance(x_matrices, Sequence):
         names, mats = [f"x{i + 1}" for i in range(len(x_matrices))], list(x_matrices)
     else:
-        raise bad_parameter("qap", "x_matrices", "a matrix, a list of matrices or a dict",
-                            type(x_matrices).__name__)
+        raise bad_parameter(
+            "qap", "x_matrices", "a matrix, a list of matrices or a dict", type(x_matrices).__name__
+        )
     Y, ids = _as_array(y_matrix, None, "y")
     Xs = [_as_array(M, ids, name)[0] for M, name in zip(mats, names, strict=True)]
     n = len(Y)
@@ -222,16 +225,17 @@ def qap(
             r = float(zy @ (x - x.mean()) / sx) if sx > 0 else np.nan
             sims = np.empty(n_permutations)
             for start, k in _blocks(n_permutations, n):
-                cells = _permuted_cells(X, perms[start:start + k], off)
-                sims[start:start + k] = (cells - x.mean()) @ zy / sx
+                cells = _permuted_cells(X, perms[start : start + k], off)
+                sims[start : start + k] = (cells - x.mean()) @ zy / sx
             tol = 1e-12
             rows[name] = {
                 "r": r,
                 "expected": float(sims.mean()) if n_permutations else np.nan,
                 "p_greater": float((np.sum(sims >= r - tol) + 1) / (n_permutations + 1)),
                 "p_less": float((np.sum(sims <= r + tol) + 1) / (n_permutations + 1)),
-                "p_two_sided": float((np.sum(np.abs(sims) >= abs(r) - tol) + 1)
-                                     / (n_permutations + 1)),
+                "p_two_sided": float(
+                    (np.sum(np.abs(sims) >= abs(r) - tol) + 1) / (n_permutations + 1)
+                ),
             }
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "predictor"
@@ -258,15 +262,14 @@ def qap(
         yy = y_r @ y_r
         t_sim = np.empty(n_permutations)
         for start, k in _blocks(n_permutations, n):
-            ep = _permuted_cells(E, perms[start:start + k], off)  # (k, m)
+            ep = _permuted_cells(E, perms[start : start + k], off)  # (k, m)
             ep_r = ep - (ep @ proj.T) @ others.T
             ee = np.einsum("km,km->k", ep_r, ep_r)
             b = ep_r @ y_r / ee
             rss = yy - b**2 * ee
-            t_sim[start:start + k] = b / np.sqrt(rss / dof / ee)
+            t_sim[start : start + k] = b / np.sqrt(rss / dof / ee)
         t = t_obs[j + 1]
-        p_values.append(float((np.sum(np.abs(t_sim) >= abs(t) - 1e-12) + 1)
-                              / (n_permutations + 1)))
+        p_values.append(float((np.sum(np.abs(t_sim) >= abs(t) - 1e-12) + 1) / (n_permutations + 1)))
     table = pd.DataFrame(
         {"estimate": beta, "t": t_obs, "p_two_sided": p_values},
         index=pd.Index(["intercept", *names], name="predictor"),

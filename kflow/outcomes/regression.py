@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,8 @@ class RegressionResult:
     predictors : list of str
     n : int
     fit : dict
-        ``r_squared``/``adj_r_squared`` (OLS) or ``pseudo_r_squared``, ``aic``, ``log_likelihood``.
+        ``r_squared``/``adj_r_squared`` (OLS) or ``pseudo_r_squared``, ``aic``, ``log_likelihood``,
+        ``converged`` (False when the maximum-likelihood optimizer did not converge).
     n_permutations : int
     seed : object
     result : object
@@ -109,32 +111,21 @@ def regress(
     d = data[[outcome, *predictors]].apply(pd.to_numeric, errors="coerce").dropna()
     y = d[outcome].astype(float)
     X = d[predictors].astype(float)
-    if model == "ordered_logit":
-        res = OrderedModel(y.astype(int), X, distr="logit").fit(method="bfgs", disp=False,
-                                                                maxiter=2000)
-    else:
-        Xc = sm.add_constant(X, has_constant="add")
-        if model == "ols":
+    Xc = sm.add_constant(X, has_constant="add")
+    # The optimizers try steps that overflow on the way; whether they converged is reported.
+    with np.errstate(all="ignore"):
+        if model == "ordered_logit":
+            res = OrderedModel(y.astype(int), X, distr="logit").fit(
+                method="bfgs", disp=False, maxiter=2000
+            )
+        elif model == "ols":
             res = sm.OLS(y, Xc).fit(cov_type="HC3")
         elif model == "negbin":
             res = sm.NegativeBinomial(y, Xc).fit(disp=False, maxiter=500)
         else:
             res = sm.Logit(y, Xc).fit(disp=False, maxiter=500)
-    ci = res.conf_int()
-    table = pd.DataFrame({
-        "estimate": res.params,
-        "std_error": res.bse,
-        "statistic": res.tvalues,
-        "p_value": res.pvalues,
-        "ci_low": ci.iloc[:, 0],
-        "ci_high": ci.iloc[:, 1],
-    })
-    table.index.name = "term"
-    if model == "ols":
-        fit = {"r_squared": float(res.rsquared), "adj_r_squared": float(res.rsquared_adj)}
-    else:
-        fit = {"pseudo_r_squared": float(getattr(res, "prsquared", np.nan))}
-    fit.update(aic=float(res.aic), log_likelihood=float(res.llf))
+    with np.errstate(all="ignore"):
+        table, fit = _tables(res, model)
     if n_permutations:
         rng = as_generator(seed)
         Xm = Xc.to_numpy()
@@ -145,7 +136,46 @@ def regress(
         b = (np.abs(betas) >= obs[None, :] - 1e-12).sum(axis=0)
         table["p_permutation"] = (b + 1) / (n_permutations + 1)
     return RegressionResult(
-        coefficients=table, model=model, outcome=outcome, predictors=predictors, n=len(d),
-        fit=fit, n_permutations=int(n_permutations),
-        seed=seed if isinstance(seed, (int, type(None))) else "generator", result=res,
+        coefficients=table,
+        model=model,
+        outcome=outcome,
+        predictors=predictors,
+        n=len(d),
+        fit=fit,
+        n_permutations=int(n_permutations),
+        seed=seed if isinstance(seed, (int, type(None))) else "generator",
+        result=res,
     )
+
+
+def _tables(res, model: str) -> tuple[pd.DataFrame, dict]:
+    ci = res.conf_int()
+    table = pd.DataFrame(
+        {
+            "estimate": res.params,
+            "std_error": res.bse,
+            "statistic": res.tvalues,
+            "p_value": res.pvalues,
+            "ci_low": ci.iloc[:, 0],
+            "ci_high": ci.iloc[:, 1],
+        }
+    )
+    table.index.name = "term"
+    if model == "ols":
+        fit = {"r_squared": float(res.rsquared), "adj_r_squared": float(res.rsquared_adj)}
+    else:
+        fit = {"pseudo_r_squared": _pseudo_r2(res)}
+    fit.update(
+        aic=float(res.aic),
+        log_likelihood=float(res.llf),
+        converged=bool(getattr(res, "mle_retvals", {}).get("converged", True)),
+    )
+    return table, fit
+
+
+def _pseudo_r2(res) -> float:
+    """McFadden's pseudo R^2; NaN when the null model cannot be fitted (statsmodels warns)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = float(getattr(res, "prsquared", np.nan))
+    return float("nan") if caught else value
