@@ -31,9 +31,11 @@ def main() -> None:
         kflow.link_upgrading(survey, n_permutations=args.permutations, seed=0)
         times.append(time.perf_counter() - start)
     print(f"python {platform.python_version()}, kflow {kflow.__version__}, {platform.machine()}")
-    print(f"link_upgrading: {args.firms} firms, {len(survey.ties)} ties, "
-          f"{args.permutations} permutations: median {statistics.median(times):.2f} s "
-          f"over {args.repeats} runs")
+    print(
+        f"link_upgrading: {args.firms} firms, {len(survey.ties)} ties, "
+        f"{args.permutations} permutations: median {statistics.median(times):.2f} s "
+        f"over {args.repeats} runs"
+    )
 
 
 if __name__ == "__main__":

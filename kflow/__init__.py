@@ -34,6 +34,7 @@ from kflow.outcomes import (
     regress,
     relation_matrix,
 )
+from kflow.report import report
 from kflow.roles import (
     BrokerageResult,
     RoleAssignment,
@@ -88,6 +89,7 @@ __all__ = [
     "read_survey",
     "regress",
     "relation_matrix",
+    "report",
     "role_stability",
     "write_survey",
 ]

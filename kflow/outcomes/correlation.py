@@ -83,6 +83,8 @@ def correlate(
         raise bad_parameter("correlate", "adjust", "one of {'holm', 'bh', 'none'}", adjust)
     X, Y = _as_frame(x, "x"), _as_frame(y, "y")
     rng = as_generator(seed)
+    # One set of permutations per sample size, shared by the pairs of that size.
+    perm_cache: dict[int, np.ndarray] = {}
     rows = []
     for xc in X.columns:
         for yc in Y.columns:
@@ -106,8 +108,9 @@ def correlate(
             if n_permutations > 0:
                 za = (a - a.mean()) / np.sqrt(((a - a.mean()) ** 2).sum())
                 zb = (b - b.mean()) / np.sqrt(((b - b.mean()) ** 2).sum())
-                perms = rng.permuted(np.tile(zb, (n_permutations, 1)), axis=1)
-                sims = perms @ za
+                if n not in perm_cache:
+                    perm_cache[n] = np.argsort(rng.random((n_permutations, n)), axis=1)
+                sims = zb[perm_cache[n]] @ za
                 p_perm = float((np.sum(np.abs(sims) >= abs(r) - 1e-12) + 1) / (n_permutations + 1))
             rows.append((xc, yc, method, r, n, float(res.pvalue), p_perm))
     out = pd.DataFrame(rows, columns=list(COLUMNS[:7]))

@@ -1,0 +1,180 @@
+"""Figures of the report, drawn with matplotlib in isolation and returned as SVG text.
+
+SVG output is made deterministic: a fixed hash salt for element ids, no date in the metadata,
+text kept as text (so that it can be searched and is escaped by matplotlib's SVG writer).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from kflow import vocabulary as V  # noqa: E402
+
+COLORS = {
+    V.GATEKEEPER: "#c0392b",
+    V.EXTERNAL_STAR: "#e67e22",
+    V.MUTUAL_EXCHANGER: "#2874a6",
+    V.ISOLATED: "#7f8c8d",
+    None: "#d5d8dc",
+}
+RC = {
+    "svg.hashsalt": "kflow",
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    # Drop the XML prolog and DOCTYPE so the SVG can be inlined in HTML.
+    return text[text.index("<svg") :]
+
+
+def _label(role) -> str:
+    return "unclassified" if role is None else str(role).replace("_", " ")
+
+
+def quadrant_plot(
+    table: pd.DataFrame, thresholds: dict, label: dict, local: str, external: str
+) -> str:
+    """Local connectivity against external openness, threshold lines, firm labels."""
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7.5, 5.5))
+        for role in (*V.ROLES, None):
+            part = table[table["role"].isna()] if role is None else table[table["role"] == role]
+            if len(part):
+                ax.scatter(
+                    part["local_score"],
+                    part["external_score"],
+                    s=36,
+                    color=COLORS[role],
+                    label=_label(role),
+                    zorder=3,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
+        for firm, row in table.dropna(subset=["local_score", "external_score"]).iterrows():
+            ax.annotate(
+                label.get(firm, firm),
+                (row["local_score"], row["external_score"]),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=6.5,
+                color="#333333",
+            )
+        ax.axvline(thresholds["local"], color="#555555", linestyle="--", linewidth=0.8)
+        ax.axhline(thresholds["external"], color="#555555", linestyle="--", linewidth=0.8)
+        ax.set_xlabel(f"local connectivity ({local})")
+        ax.set_ylabel(f"external openness ({external})")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.set_title("Cognitive roles: high = strictly above the dashed threshold")
+        return _svg(fig)
+
+
+def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
+    """Firms on an inner circle grouped by role, outside actors on an outer ring; arrows point
+    along knowledge flow. The layout is fixed by the data (no random placement)."""
+    order_roles = {r: i for i, r in enumerate((*V.ROLES, None))}
+    firms = sorted(
+        survey.firm_ids, key=lambda f: (order_roles.get(roles.get(f), 4), V.natural_key(f))
+    )
+    n = len(firms)
+    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    pos = {f: (0.62 * np.cos(a), 0.62 * np.sin(a)) for f, a in zip(firms, angle, strict=True)}
+    actors = V.sorted_ids(survey.external[V.ACTOR]) if len(survey.external) else []
+    if actors:
+        a_angle = np.linspace(0, 2 * np.pi, len(actors), endpoint=False) + np.pi / max(
+            len(actors), 1
+        )
+        pos.update(
+            {a: (1.0 * np.cos(t), 1.0 * np.sin(t)) for a, t in zip(actors, a_angle, strict=True)}
+        )
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7.5, 7.5))
+        ax.set_aspect("equal")
+        ax.axis("off")
+        layer = survey.layer()
+        for s, t in zip(layer[V.SOURCE], layer[V.TARGET], strict=True):
+            ax.annotate(
+                "",
+                xy=pos[t],
+                xytext=pos[s],
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#5d6d7e",
+                    "lw": 0.5,
+                    "alpha": 0.55,
+                    "shrinkA": 4,
+                    "shrinkB": 4,
+                    "mutation_scale": 6,
+                },
+            )
+        for f, a, d in survey.external[[V.FIRM_ID, V.ACTOR, V.DIRECTION]].itertuples(index=False):
+            s, t = (a, f) if d == "in" else (f, a)
+            ax.annotate(
+                "",
+                xy=pos[t],
+                xytext=pos[s],
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#b7950b",
+                    "lw": 0.4,
+                    "alpha": 0.5,
+                    "shrinkA": 4,
+                    "shrinkB": 4,
+                    "mutation_scale": 5,
+                },
+            )
+        for f in firms:
+            role = roles.get(f)
+            role = None if pd.isna(role) else role
+            ax.scatter(*pos[f], s=60, color=COLORS[role], zorder=3, edgecolor="white")
+            x, y = pos[f]
+            ax.text(x * 1.07, y * 1.07, label.get(f, f), fontsize=6, ha="center", va="center")
+        for a in actors:
+            ax.scatter(*pos[a], s=40, marker="s", color="#f4d03f", zorder=3, edgecolor="#7d6608")
+            x, y = pos[a]
+            ax.text(x * 1.1, y * 1.1, a, fontsize=5.5, ha="center", va="center", color="#7d6608")
+        handles = [
+            plt.Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_label(r))
+            for r in V.ROLES
+        ]
+        handles.append(
+            plt.Line2D([], [], marker="s", linestyle="", color="#f4d03f", label="outside actor")
+        )
+        ax.legend(
+            handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
+        )
+        ax.set_xlim(-1.35, 1.35)
+        ax.set_ylim(-1.35, 1.35)
+        return _svg(fig)
+
+
+def outcome_by_role(data: pd.DataFrame, outcome: str, *, seed: int = 0) -> str:
+    """Box plot with the firms as points (seeded horizontal jitter), one box per role."""
+    rng = np.random.default_rng(seed)
+    roles = [r for r in V.ROLES if (data["role"] == r).any()]
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(7.0, 4.0))
+        values = [data.loc[data["role"] == r, outcome].dropna().to_numpy() for r in roles]
+        ax.boxplot(values, positions=range(len(roles)), widths=0.5, showfliers=False)
+        for i, (r, v) in enumerate(zip(roles, values, strict=True)):
+            ax.scatter(
+                i + rng.uniform(-0.12, 0.12, len(v)), v, s=16, color=COLORS[r], zorder=3, alpha=0.85
+            )
+        ax.set_xticks(range(len(roles)), [_label(r) for r in roles])
+        ax.set_ylabel(outcome.replace("_", " "))
+        ax.set_title(f"{outcome.replace('_', ' ')} by cognitive role")
+        return _svg(fig)

@@ -1,0 +1,122 @@
+"""Render a report model as HTML (jinja2, autoescaped) and Markdown, and write its tables."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from kflow.report.model import ROLE_LABELS, SECTIONS, ReportModel
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+def md_escape(value: object) -> str:
+    """Escape text from the data for Markdown: HTML specials as entities, Markdown punctuation
+    with backslashes, so that no input string becomes markup."""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def fmt(value: object) -> str:
+    """One cell as text: integers plain, floats to 3 decimals, missing values empty."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        if float(value).is_integer() and abs(value) < 1e12:
+            return str(int(value))
+        return f"{value:.3f}"
+    text = str(value)
+    return ROLE_LABELS.get(text, text)
+
+
+def table_rows(frame: pd.DataFrame | None, index: bool = True) -> dict:
+    if frame is None or len(frame) == 0:
+        return {"header": [], "rows": []}
+    header = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    rows = []
+    for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = [fmt(v) for v in row]
+        rows.append(([fmt(idx)] if index else []) + cells)
+    return {"header": header, "rows": rows}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kflow.report", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "j2html"), default_for_string=True, default=True
+        ),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = md_escape
+    env.filters["fmt"] = fmt
+    env.globals["table_rows"] = table_rows
+    env.globals["role_label"] = lambda r: ROLE_LABELS.get(r, r)
+    return env
+
+
+def _context(model: ReportModel, figure_paths: dict[str, str]) -> dict:
+    return {
+        "m": model,
+        "sections": SECTIONS,
+        "figure_paths": figure_paths,
+        "svg": {k: jinja2.utils.markupsafe.Markup(v) for k, v in model.figures.items()},
+    }
+
+
+def render_html(model: ReportModel) -> str:
+    env = _environment()
+    return env.get_template("report.html.j2").render(**_context(model, {}))
+
+
+def render_markdown(model: ReportModel, figure_paths: dict[str, str]) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kflow.report", "templates"),
+        autoescape=False,  # Markdown: every data string goes through the md filter instead
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = md_escape
+    env.filters["fmt"] = fmt
+    env.globals["table_rows"] = table_rows
+    env.globals["role_label"] = lambda r: ROLE_LABELS.get(r, r)
+    return env.get_template("report.md.j2").render(**_context(model, figure_paths))
+
+
+def write_tables(model: ReportModel, folder: Path) -> list[Path]:
+    """Every table as CSV and JSON (records), named after the table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in model.tables:
+        frame = table.frame.copy()
+        if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
+            frame = frame.reset_index()
+        csv_path = folder / f"{table.name}.csv"
+        frame.to_csv(csv_path, index=False, lineterminator="\n", float_format="%.10g")
+        json_path = folder / f"{table.name}.json"
+        records = json.loads(frame.to_json(orient="records", double_precision=10))
+        json_path.write_text(
+            json.dumps({"caption": table.caption, "rows": records}, indent=1, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
+        written += [csv_path, json_path]
+    return written
