@@ -1,6 +1,6 @@
 """Figures of the report, drawn with matplotlib in isolation and returned as SVG text.
 
-SVG output is made deterministic: a fixed hash salt for element ids, no date in the metadata,
+They use matplotlib's object API (no pyplot state). SVG output is made deterministic: a fixed hash salt for element ids, no date in the metadata,
 text kept as text (so that it can be searched and is escaped by matplotlib's SVG writer).
 """
 
@@ -9,13 +9,12 @@ from __future__ import annotations
 import io
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from kflow import vocabulary as V  # noqa: E402
+from kflow import vocabulary as V
 
 COLORS = {
     V.GATEKEEPER: "#c0392b",
@@ -36,7 +35,6 @@ RC = {
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight")
-    plt.close(fig)
     text = buf.getvalue()
     # Drop the XML prolog and DOCTYPE so the SVG can be inlined in HTML.
     return text[text.index("<svg") :]
@@ -50,8 +48,9 @@ def quadrant_plot(
     table: pd.DataFrame, thresholds: dict, label: dict, local: str, external: str
 ) -> str:
     """Local connectivity against external openness, threshold lines, firm labels."""
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.5, 5.5))
+        ax = fig.subplots()
         for role in (*V.ROLES, None):
             part = table[table["role"].isna()] if role is None else table[table["role"] == role]
             if len(part):
@@ -101,8 +100,9 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
         pos.update(
             {a: (1.0 * np.cos(t), 1.0 * np.sin(t)) for a, t in zip(actors, a_angle, strict=True)}
         )
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(7.5, 7.5))
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.5, 7.5))
+        ax = fig.subplots()
         ax.set_aspect("equal")
         ax.axis("off")
         layer = survey.layer()
@@ -148,11 +148,11 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
             x, y = pos[a]
             ax.text(x * 1.1, y * 1.1, a, fontsize=5.5, ha="center", va="center", color="#7d6608")
         handles = [
-            plt.Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_label(r))
+            Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_label(r))
             for r in V.ROLES
         ]
         handles.append(
-            plt.Line2D([], [], marker="s", linestyle="", color="#f4d03f", label="outside actor")
+            Line2D([], [], marker="s", linestyle="", color="#f4d03f", label="outside actor")
         )
         ax.legend(
             handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
@@ -166,8 +166,9 @@ def outcome_by_role(data: pd.DataFrame, outcome: str, *, seed: int = 0) -> str:
     """Box plot with the firms as points (seeded horizontal jitter), one box per role."""
     rng = np.random.default_rng(seed)
     roles = [r for r in V.ROLES if (data["role"] == r).any()]
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.0, 4.0))
+        ax = fig.subplots()
         values = [data.loc[data["role"] == r, outcome].dropna().to_numpy() for r in roles]
         ax.boxplot(values, positions=range(len(roles)), widths=0.5, showfliers=False)
         for i, (r, v) in enumerate(zip(roles, values, strict=True)):

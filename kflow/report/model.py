@@ -349,8 +349,8 @@ def policy_pointers(roles, summary: pd.Series, survey: Survey) -> list[dict[str,
         pointers.append(
             {
                 "when": f"many isolated firms ({counts[V.ISOLATED]} of {classified})",
-                "prompt": "Promote linkages among firms (Table 10.1): create and enhance trust among "
-                "firms and promote collective projects; strengthen the local supply of "
+                "prompt": "Promote linkages among firms (Table 10.1): create and enhance trust "
+                "among firms and promote collective projects; strengthen the local supply of "
                 "business development services.",
             }
         )
