@@ -1,7 +1,8 @@
 """Figures of the report, drawn with matplotlib in isolation and returned as SVG text.
 
-They use matplotlib's object API (no pyplot state). SVG output is made deterministic: a fixed hash salt for element ids, no date in the metadata,
-text kept as text (so that it can be searched and is escaped by matplotlib's SVG writer).
+They use matplotlib's object API (no pyplot state). SVG output is made deterministic: a fixed
+hash salt for element ids, no date in the metadata, text kept as text (so that it can be
+searched and is escaped by matplotlib's SVG writer).
 """
 
 from __future__ import annotations
