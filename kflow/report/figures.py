@@ -24,6 +24,8 @@ COLORS = {
     V.ISOLATED: "#7f8c8d",
     None: "#d5d8dc",
 }
+# Above this many firms the sociogram leaves firm labels out (the quadrant plot keeps them).
+MAX_LABELS = 80
 RC = {
     "svg.hashsalt": "kflow",
     "svg.fonttype": "none",
@@ -85,7 +87,8 @@ def quadrant_plot(
 
 def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
     """Firms on an inner circle grouped by role, outside actors on an outer ring; arrows point
-    along knowledge flow. The layout is fixed by the data (no random placement)."""
+    along knowledge flow. The layout is fixed by the data (no random placement). Firm labels are
+    drawn for up to MAX_LABELS firms."""
     order_roles = {r: i for i, r in enumerate((*V.ROLES, None))}
     firms = sorted(
         survey.firm_ids, key=lambda f: (order_roles.get(roles.get(f), 4), V.natural_key(f))
@@ -107,47 +110,45 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
         ax.set_aspect("equal")
         ax.axis("off")
         layer = survey.layer()
-        for s, t in zip(layer[V.SOURCE], layer[V.TARGET], strict=True):
-            ax.annotate(
-                "",
-                xy=pos[t],
-                xytext=pos[s],
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": "#5d6d7e",
-                    "lw": 0.5,
-                    "alpha": 0.55,
-                    "shrinkA": 4,
-                    "shrinkB": 4,
-                    "mutation_scale": 6,
-                },
+        _arrows(
+            ax,
+            [pos[f] for f in layer[V.SOURCE]],
+            [pos[f] for f in layer[V.TARGET]],
+            color="#5d6d7e",
+            alpha=0.5,
+            width=0.0025,
+        )
+        ext = survey.external
+        if len(ext):
+            inflow = (ext[V.DIRECTION] == "in").to_numpy()
+            a_pos = [pos[a] for a in ext[V.ACTOR]]
+            f_pos = [pos[f] for f in ext[V.FIRM_ID]]
+            starts = [a if i else f for a, f, i in zip(a_pos, f_pos, inflow, strict=True)]
+            ends = [f if i else a for a, f, i in zip(a_pos, f_pos, inflow, strict=True)]
+            _arrows(ax, starts, ends, color="#b7950b", alpha=0.45, width=0.002)
+        role_of = [None if pd.isna(roles.get(f)) else roles.get(f) for f in firms]
+        xy = np.array([pos[f] for f in firms])
+        ax.scatter(
+            xy[:, 0], xy[:, 1], s=60, c=[COLORS[r] for r in role_of], zorder=3, edgecolor="white"
+        )
+        if n <= MAX_LABELS:
+            for f, (x, y) in zip(firms, xy, strict=True):
+                ax.text(x * 1.07, y * 1.07, label.get(f, f), fontsize=6, ha="center", va="center")
+        if actors:
+            axy = np.array([pos[a] for a in actors])
+            ax.scatter(
+                axy[:, 0],
+                axy[:, 1],
+                s=40,
+                marker="s",
+                color="#f4d03f",
+                zorder=3,
+                edgecolor="#7d6608",
             )
-        for f, a, d in survey.external[[V.FIRM_ID, V.ACTOR, V.DIRECTION]].itertuples(index=False):
-            s, t = (a, f) if d == "in" else (f, a)
-            ax.annotate(
-                "",
-                xy=pos[t],
-                xytext=pos[s],
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": "#b7950b",
-                    "lw": 0.4,
-                    "alpha": 0.5,
-                    "shrinkA": 4,
-                    "shrinkB": 4,
-                    "mutation_scale": 5,
-                },
-            )
-        for f in firms:
-            role = roles.get(f)
-            role = None if pd.isna(role) else role
-            ax.scatter(*pos[f], s=60, color=COLORS[role], zorder=3, edgecolor="white")
-            x, y = pos[f]
-            ax.text(x * 1.07, y * 1.07, label.get(f, f), fontsize=6, ha="center", va="center")
-        for a in actors:
-            ax.scatter(*pos[a], s=40, marker="s", color="#f4d03f", zorder=3, edgecolor="#7d6608")
-            x, y = pos[a]
-            ax.text(x * 1.1, y * 1.1, a, fontsize=5.5, ha="center", va="center", color="#7d6608")
+            for a, (x, y) in zip(actors, axy, strict=True):
+                ax.text(
+                    x * 1.1, y * 1.1, a, fontsize=5.5, ha="center", va="center", color="#7d6608"
+                )
         handles = [
             Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_label(r))
             for r in V.ROLES
@@ -161,6 +162,33 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
         ax.set_xlim(-1.35, 1.35)
         ax.set_ylim(-1.35, 1.35)
         return _svg(fig)
+
+
+def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None:
+    """All arrows of a kind as one quiver (one SVG path collection), stopped short of the
+    nodes so that heads stay visible."""
+    if not starts:
+        return
+    a = np.asarray(starts, dtype=float)
+    b = np.asarray(ends, dtype=float)
+    d = b - a
+    a = a + 0.06 * d
+    d = 0.86 * d
+    ax.quiver(
+        a[:, 0],
+        a[:, 1],
+        d[:, 0],
+        d[:, 1],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=color,
+        alpha=alpha,
+        width=width,
+        headwidth=5,
+        headlength=6,
+        zorder=1,
+    )
 
 
 def outcome_by_role(data: pd.DataFrame, outcome: str, *, seed: int = 0) -> str:
