@@ -5,7 +5,7 @@ knowledge into the cluster and passes it on. Inside kflow an edge u -> v always 
 "knowledge flowed from u to v".
 """
 
-from kflow import datasets
+from kflow import datasets, upgrading
 from kflow.exceptions import KflowError, ParameterError, SurveyError
 from kflow.io import read_survey, write_survey
 from kflow.measures import (
@@ -91,5 +91,6 @@ __all__ = [
     "relation_matrix",
     "report",
     "role_stability",
+    "upgrading",
     "write_survey",
 ]

@@ -24,6 +24,15 @@ class ParameterError(KflowError, ValueError):
     """A function was called with a parameter value it does not accept."""
 
 
+def show_value(value: object) -> str:
+    """A data value as a message shows it: plain Python, integral floats without '.0'."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value)
+
+
 def bad_parameter(function: str, name: str, allowed: str, got: object) -> ParameterError:
     """Build the one error message kflow uses for a parameter outside its allowed values."""
     return ParameterError(

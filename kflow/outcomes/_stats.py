@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow.exceptions import SurveyError, bad_parameter, show_value
 
 ADJUSTMENTS = ("holm", "bh", "none")
 UPGRADING_TYPES = ("product", "process", "functional", "intersectoral")
@@ -62,10 +62,9 @@ def check_upgrading_scale(data: pd.DataFrame, columns, source: str = "data") -> 
         bad = data[col].notna() & (values.isna() | (values < 0) | (values > 3))
         if bad.any():
             firm = data.index[bad.to_numpy()][0]
-            value = data.loc[firm, col]
-            value = value.item() if hasattr(value, "item") else value
             raise SurveyError(
-                f"{source}, firm {firm!r}, column {col!r}: value {value!r} is not on "
+                f"{source}, firm {firm!r}, column {col!r}: value "
+                f"{show_value(data.loc[firm, col])} is not on "
                 "the 0-3 upgrading scale (0 absent, 1 low, 2 medium, 3 high). Correct it or leave "
                 "it blank for unknown."
             )
