@@ -51,7 +51,21 @@ def absorptive_capacity_index(
     firms: pd.DataFrame, columns: Sequence[str], *, method: str = "zscore"
 ) -> CapacityIndex:
     """Build an absorptive capacity index and report its components, weights and explained
-    variance (see :func:`absorptive_capacity`)."""
+    variance (see :func:`absorptive_capacity` for the methods and sources).
+
+    Returns
+    -------
+    CapacityIndex
+        ``scores``, ``components``, ``weights``, ``explained_variance`` and ``method``.
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> f = pd.DataFrame({"grad": [0.1, 0.3, 0.5, 0.2], "exp": [5, 10, 15, 12]})
+    >>> idx = kflow.absorptive_capacity_index(f, ["grad", "exp"], method="pca")
+    >>> round(idx.explained_variance, 3), idx.weights.round(3).tolist()
+    (0.93, [0.707, 0.707])
+    """
     fn = "absorptive_capacity"
     if method not in METHODS:
         raise bad_parameter(fn, "method", f"one of {set(METHODS)}", method)

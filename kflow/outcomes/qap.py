@@ -33,8 +33,19 @@ def relation_matrix(
 ) -> pd.DataFrame:
     """The knowledge ties of one relation and wave as a firm-by-firm matrix.
 
-    Cell [i, j] is 1 (or the tie weight) when knowledge flows from firm i to firm j, else 0; rows
-    and columns are the roster firms in natural order.
+    Parameters
+    ----------
+    survey : Survey
+    relation, wave : str, optional
+        The layer (default: the only one).
+    weighted : bool
+        Cells hold the tie weight instead of 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cell [i, j] is 1 (or the tie weight) when knowledge flows from firm i to firm j, else 0;
+        rows and columns are the roster firms in natural order.
 
     Examples
     --------
