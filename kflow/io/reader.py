@@ -164,29 +164,8 @@ def _edge_records(table: Table, opts: dict, drops: _Drops) -> tuple[pd.DataFrame
             sub[idx],
             "A tie needs both firm ids: fill in the id, or delete the row.",
         )
-    if wi is not None:
-        weights, bad = parse_numbers(sub[wi])
-        empty = (sub[wi] == "").to_numpy()
-        _first_bad_at(
-            table,
-            keep,
-            bad,
-            table.header[wi],
-            sub[wi],
-            "Tie values must be numbers (decimal point or comma); fix the cell.",
-        )
-        _first_bad_at(
-            table,
-            keep,
-            empty,
-            table.header[wi],
-            sub[wi],
-            "The tie value is blank: write the value, or 0 for no tie.",
-        )
-        wcol = table.header[wi]
-    else:
-        weights = np.ones(len(sub))
-        wcol = None
+    weights = _tie_values(table, keep, sub, wi)
+    wcol = table.header[wi] if wi is not None else None
     records = pd.DataFrame(
         {
             "a": sub[si].to_numpy(dtype=object),
@@ -212,6 +191,31 @@ def _edge_records(table: Table, opts: dict, drops: _Drops) -> tuple[pd.DataFrame
         )
         records["wave"] = sub[vi].to_numpy(dtype=object)
     return records, unused
+
+
+def _tie_values(table: Table, keep: np.ndarray, sub: pd.DataFrame, wi: int | None) -> np.ndarray:
+    """Parse the tie-value column (1 for every row when there is none); a blank or
+    non-numeric value is an error naming its row."""
+    if wi is None:
+        return np.ones(len(sub))
+    weights, bad = parse_numbers(sub[wi])
+    _first_bad_at(
+        table,
+        keep,
+        bad,
+        table.header[wi],
+        sub[wi],
+        "Tie values must be numbers (decimal point or comma); fix the cell.",
+    )
+    _first_bad_at(
+        table,
+        keep,
+        (sub[wi] == "").to_numpy(),
+        table.header[wi],
+        sub[wi],
+        "The tie value is blank: write the value, or 0 for no tie.",
+    )
+    return weights
 
 
 def _first_bad_at(
@@ -554,26 +558,7 @@ def _external_table(
         )
     else:
         direction = pd.Series("in", index=sub.index)
-    if wi is not None:
-        weights, bad = parse_numbers(sub[wi])
-        _first_bad_at(
-            table,
-            keep,
-            bad,
-            table.header[wi],
-            sub[wi],
-            "Tie values must be numbers (decimal point or comma); fix the cell.",
-        )
-        _first_bad_at(
-            table,
-            keep,
-            (sub[wi] == "").to_numpy(),
-            table.header[wi],
-            sub[wi],
-            "The tie value is blank: write the value, or 0 for no tie.",
-        )
-    else:
-        weights = np.ones(len(sub))
+    weights = _tie_values(table, keep, sub, wi)
     records = pd.DataFrame(
         {
             V.FIRM_ID: sub[fi].to_numpy(dtype=object),

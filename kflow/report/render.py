@@ -53,12 +53,12 @@ def table_rows(frame: pd.DataFrame | None, index: bool = True) -> dict:
     return {"header": header, "rows": rows}
 
 
-def _environment() -> jinja2.Environment:
+def _environment(html: bool) -> jinja2.Environment:
+    """Templates with autoescaping for HTML; for Markdown every data string goes through the
+    ``md`` filter instead (HTML escaping would be wrong there)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kflow.report", "templates"),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "j2html"), default_for_string=True, default=True
-        ),
+        autoescape=html,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -81,24 +81,12 @@ def _context(model: ReportModel, figure_paths: dict[str, str]) -> dict:
 
 
 def render_html(model: ReportModel) -> str:
-    env = _environment()
-    return env.get_template("report.html.j2").render(**_context(model, {}))
+    return _environment(html=True).get_template("report.html.j2").render(**_context(model, {}))
 
 
 def render_markdown(model: ReportModel, figure_paths: dict[str, str]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("kflow.report", "templates"),
-        autoescape=False,  # Markdown: every data string goes through the md filter instead
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = md_escape
-    env.filters["fmt"] = fmt
-    env.globals["table_rows"] = table_rows
-    env.globals["role_label"] = lambda r: ROLE_LABELS.get(r, r)
-    return env.get_template("report.md.j2").render(**_context(model, figure_paths))
+    template = _environment(html=False).get_template("report.md.j2")
+    return template.render(**_context(model, figure_paths))
 
 
 def write_tables(model: ReportModel, folder: Path) -> list[Path]:
