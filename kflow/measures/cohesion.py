@@ -9,8 +9,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
-from kflow.measures._layers import build_layer, resolve_missing
-from kflow.measures.openness import _one_layer
+from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["cliques", "core_periphery", "k_core"]
@@ -21,7 +20,7 @@ _SYMMETRIZE = ("weak", "strong")
 def _undirected(survey: Survey, relation, wave, symmetrize: str, missing: str, fn: str):
     if symmetrize not in _SYMMETRIZE:
         raise bad_parameter(fn, "symmetrize", f"one of {set(_SYMMETRIZE)}", symmetrize)
-    layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+    layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     pairs = set(zip(layer.src.tolist(), layer.dst.tolist(), strict=True))
     if symmetrize == "weak":
         edges = {(min(a, b), max(a, b)) for a, b in pairs}
@@ -218,7 +217,7 @@ def core_periphery(
     if method not in ("continuous", "discrete"):
         raise bad_parameter(fn, "method", "one of {'continuous', 'discrete'}", method)
     missing = resolve_missing(survey, missing, fn)
-    layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+    layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     n = layer.n
     A = np.zeros((n, n))
     A[layer.src, layer.dst] = 1.0

@@ -11,7 +11,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator
 from kflow.exceptions import SurveyError
-from kflow.measures._layers import build_layer, resolve_missing
+from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["EIResult", "ei_index", "external_openness"]
@@ -111,17 +111,10 @@ def external_openness(
             "ei_index",
         ]
         table.loc[unreported, external_cols] = np.nan
-        layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+        layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
         unknown_local = layer.unknown_in | layer.unknown_out
         table.loc[unknown_local, ["local_partners", "ei_index"]] = np.nan
     return table
-
-
-def _one_layer(survey: Survey, relation, wave):
-    ties = survey.layer(relation, wave)  # raises listing the choices when ambiguous
-    r = ties[V.RELATION].iloc[0] if len(ties) else (relation or survey.relations[0])
-    w = (ties[V.WAVE].iloc[0] if len(ties) else wave) if survey.waves else None
-    return r, w
 
 
 @dataclass(frozen=True)
@@ -228,7 +221,7 @@ def ei_index(
             "firm a group."
         )
     codes, uniques = pd.factorize(labels.reindex(ids), sort=True)
-    layer = build_layer(survey, *_one_layer(survey, relation, wave), "zero")
+    layer = build_layer(survey, *one_layer(survey, relation, wave), "zero")
     src, dst = layer.src, layer.dst
     cross = codes[src] != codes[dst]
     E, I_ = int(cross.sum()), int((~cross).sum())

@@ -24,8 +24,7 @@ from scipy.special import comb
 from kflow import vocabulary as V
 from kflow._random import as_generator
 from kflow.exceptions import KflowError, SurveyError
-from kflow.measures._layers import build_layer, resolve_missing
-from kflow.measures.openness import _one_layer
+from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["BrokerageResult", "brokerage"]
@@ -263,7 +262,7 @@ def brokerage(
     """
     fn = "brokerage"
     missing = resolve_missing(survey, missing, fn)
-    layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+    layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     firm_ids = layer.firm_ids
     if isinstance(groups, str) and groups == "cluster":
         firm_groups = pd.Series(V.GROUP_CLUSTER, index=firm_ids, dtype=object)

@@ -25,9 +25,8 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
-from kflow.measures._layers import build_layer, resolve_missing
+from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.measures.centrality import centrality_of_layer
-from kflow.measures.openness import _one_layer
 from kflow.roles.cognitive import _NORMALIZED_AXIS, _split_rule, classify_roles
 from kflow.survey import Survey
 
@@ -146,7 +145,7 @@ def role_stability(
         raise bad_parameter(
             fn, "external", f"one of {sorted(_VECTOR_EXTERNAL)} for scheme {scheme!r}", external
         )
-    layer = build_layer(survey, *_one_layer(survey, relation, wave), missing)
+    layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     ext = survey.external[survey.external[V.DIRECTION] == "in"]
     firm_pos = pd.Index(survey.firm_ids)
     ext_firm = firm_pos.get_indexer(ext[V.FIRM_ID])
