@@ -191,6 +191,10 @@ def link_upgrading(
             homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations, seed=rng)
     else:
         notes.append("no absorptive-capacity components: capacity analyses skipped")
+    # The sub-analyses drew from one generator seeded with ``seed``; report that seed.
+    for table in (correlations, cap_corr):
+        if table is not None and len(table):
+            table["seed"] = seed_out
     data.index.name = V.FIRM_ID
     return UpgradingLink(
         data,

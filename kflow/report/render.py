@@ -42,9 +42,11 @@ def fmt(value: object) -> str:
     return ROLE_LABELS.get(text, text)
 
 
-def table_rows(frame: pd.DataFrame | None, index: bool = True) -> dict:
+def table_rows(frame: pd.DataFrame | None) -> dict:
+    """Header and formatted rows of a table; a plain 0..n-1 index is not shown."""
     if frame is None or len(frame) == 0:
         return {"header": [], "rows": []}
+    index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
     header = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
     rows = []
     for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
