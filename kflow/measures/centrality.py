@@ -77,12 +77,44 @@ _USES_OUT = {
 }
 
 
-def flow_graph(layer: Layer, reverse: bool = False) -> ig.Graph:
+_PATHS = {"betweenness", "betweenness_raw", "closeness_out", "closeness_in"}
+
+
+def flow_graph(layer: Layer) -> ig.Graph:
     """The layer as a directed igraph Graph; vertex i is ``layer.firm_ids[i]``."""
-    a, b = (layer.dst, layer.src) if reverse else (layer.src, layer.dst)
-    g = ig.Graph(n=layer.n, edges=np.column_stack([a, b]).tolist(), directed=True)
-    g.es["weight"] = layer.weight.tolist()
+    g = ig.Graph(n=layer.n, edges=np.column_stack([layer.src, layer.dst]), directed=True)
+    g.es["weight"] = layer.weight
     return g
+
+
+def source_prestige(
+    layer: Layer, weighted: bool, damping: float = 0.85, tol: float = 1e-15, max_iter: int = 10_000
+) -> np.ndarray:
+    """PageRank on the reversed flow graph (an edge points at the firm consulted), by sparse
+    power iteration with dangling firms' rank spread evenly (as igraph and networkx do).
+
+    x <- d (M x + s / n) + (1 - d) / n, with M[j, i] = w(i -> j reversed) / out-strength and s the
+    rank of firms without out-edges in the reversed graph; iterated until the L1 change is below
+    ``tol``.
+    """
+    n = layer.n
+    if n == 0:
+        return np.zeros(0)
+    # Reversed graph: edge target -> source.
+    src, dst = layer.dst, layer.src
+    w = layer.weight if weighted else np.ones(layer.m)
+    out_strength = np.bincount(src, weights=w, minlength=n)
+    dangling = out_strength == 0
+    scale = np.divide(w, out_strength[src], out=np.zeros_like(w), where=out_strength[src] > 0)
+    M = sp.csr_matrix((scale, (dst, src)), shape=(n, n))
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        new = damping * (M @ x + x[dangling].sum() / n) + (1.0 - damping) / n
+        new /= new.sum()
+        if np.abs(new - x).sum() < tol:
+            return new
+        x = new
+    return x
 
 
 def _sum_to_one(values: np.ndarray) -> np.ndarray:
@@ -135,10 +167,14 @@ def centrality_of_layer(
         out_strength=np.bincount(layer.src, weights=layer.weight, minlength=n),
         in_strength=np.bincount(layer.dst, weights=layer.weight, minlength=n),
     )
-    if set(columns) - _NO_GRAPH:
+    if "source_prestige" in columns:
+        out["source_prestige"] = source_prestige(layer, weighted)
+    if {"hub", "authority"} & set(columns):
+        out["hub"], out["authority"] = hits(layer, weighted)
+    if set(columns) & _PATHS:
         g = flow_graph(layer)
         # Distances are 1 / weight: a stronger tie is a shorter path.
-        dist = (1.0 / layer.weight).tolist() if weighted else None
+        dist = (1.0 / layer.weight) if weighted else None
         if {"betweenness", "betweenness_raw"} & set(columns):
             raw = np.asarray(g.betweenness(directed=True, weights=dist), dtype=float)
             out["betweenness_raw"] = raw
@@ -147,14 +183,6 @@ def centrality_of_layer(
             out["closeness_out"] = _harmonic(g, "out", dist, n)
         if "closeness_in" in columns:
             out["closeness_in"] = _harmonic(g, "in", dist, n)
-        w = layer.weight.tolist() if weighted else None
-        if "source_prestige" in columns:
-            rev = flow_graph(layer, reverse=True)
-            out["source_prestige"] = np.asarray(
-                rev.pagerank(damping=0.85, weights=w, directed=True), dtype=float
-            )
-        if {"hub", "authority"} & set(columns):
-            out["hub"], out["authority"] = hits(layer, weighted)
     return {c: out[c] for c in columns}
 
 
