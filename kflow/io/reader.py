@@ -65,6 +65,19 @@ class _Drops:
             )
         )
 
+    def add_records(
+        self, table: str, src: Table, records: pd.DataFrame, mask: np.ndarray, reason
+    ) -> None:
+        """Drop the records selected by ``mask``, with their row, column and value."""
+        self.add(
+            table,
+            src,
+            records["pos"].to_numpy()[mask],
+            records["column"].to_numpy()[mask],
+            records["value"].to_numpy()[mask],
+            reason,
+        )
+
     def frame(self) -> pd.DataFrame:
         if not self.rows:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in DROPPED_COLUMNS})
@@ -305,13 +318,8 @@ def _matrix_records(table: Table, drops: _Drops) -> tuple[pd.DataFrame, list[str
     diagonal = (records["a"] == records["b"]).to_numpy()
     empty = np.isnan(numbers)
     quiet_diag = diagonal & (empty | (numbers == 0))
-    drops.add(
-        "ties",
-        table,
-        records["pos"].to_numpy()[quiet_diag],
-        records["column"].to_numpy()[quiet_diag],
-        records["value"].to_numpy()[quiet_diag],
-        "diagonal cell (a firm does not name itself)",
+    drops.add_records(
+        "ties", table, records, quiet_diag, "diagonal cell (a firm does not name itself)"
     )
     no_answer = empty & ~diagonal
     drops.add(
@@ -368,12 +376,11 @@ def _clean_weights(
                 "Correct the value, or declare the scale the survey used with scale=(min, max)."
             )
     zero = w == 0
-    drops.add(
+    drops.add_records(
         what,
         table,
-        records["pos"].to_numpy()[zero],
-        records["column"].to_numpy()[zero],
-        records["value"].to_numpy()[zero],
+        records,
+        zero,
         "zero value (0 = no tie)",
     )
     return records.loc[~zero].reset_index(drop=True)
@@ -409,14 +416,7 @@ def _merge_duplicates(
         f"duplicate merged ({policy}) into {table.row_word} {table.rows[int(p)]}"
         for p in first_pos.to_numpy()[later]
     ]
-    drops.add(
-        what,
-        table,
-        records["pos"].to_numpy()[later],
-        records["column"].to_numpy()[later],
-        records["value"].to_numpy()[later],
-        reasons,
-    )
+    drops.add_records(what, table, records, later, reasons)
     records = records.assign(weight=merged_weight)
     return records.loc[~later].reset_index(drop=True)
 
@@ -781,14 +781,7 @@ def read_survey(
     answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
     records = _clean_weights(records, tie_table, drops, scale, "ties")
     self_tie = (records["source"] == records["target"]).to_numpy()
-    drops.add(
-        "ties",
-        tie_table,
-        records["pos"].to_numpy()[self_tie],
-        records["column"].to_numpy()[self_tie],
-        records["value"].to_numpy()[self_tie],
-        "self-tie",
-    )
+    drops.add_records("ties", tie_table, records, self_tie, "self-tie")
     records = records.loc[~self_tie].reset_index(drop=True)
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])

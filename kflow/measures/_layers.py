@@ -135,3 +135,29 @@ def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[s
     r = ties[V.RELATION].iloc[0] if len(ties) else (relation or survey.relations[0])
     w = (ties[V.WAVE].iloc[0] if len(ties) else wave) if survey.waves else None
     return r, w
+
+
+def resolve_groups(survey: Survey, groups, function: str, *, cluster: bool = False) -> pd.Series:
+    """The group of every roster firm, from a firm attribute name, a mapping or a Series (and,
+    with ``cluster=True``, the name "cluster" for one group of all firms)."""
+    ids = survey.firm_ids
+    if cluster and isinstance(groups, str) and groups == V.GROUP_CLUSTER:
+        return pd.Series(V.GROUP_CLUSTER, index=ids, dtype=object)
+    if isinstance(groups, str):
+        if groups not in survey.firms.columns:
+            choices = "'cluster' or a firm attribute" if cluster else "a firm attribute"
+            raise SurveyError(
+                f"{function}: groups={groups!r} is not {choices}; the attributes are "
+                f"{', '.join(map(repr, survey.firms.columns))}."
+            )
+        labels = survey.firms[groups]
+    else:
+        labels = groups if isinstance(groups, pd.Series) else pd.Series(dict(groups))
+        labels = labels.reindex(ids)
+    if labels.isna().any():
+        lacking = labels.index[labels.isna().to_numpy()].tolist()
+        raise SurveyError(
+            f"{function}: firms {', '.join(map(str, lacking[:10]))} have no group. Give every "
+            "roster firm a group."
+        )
+    return labels

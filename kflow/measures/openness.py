@@ -10,8 +10,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._random import as_generator
-from kflow.exceptions import SurveyError
-from kflow.measures._layers import build_layer, one_layer, resolve_missing
+from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["EIResult", "ei_index", "external_openness"]
@@ -204,22 +203,7 @@ def ei_index(
     -0.3333333333333333
     """
     ids = survey.firm_ids
-    if isinstance(groups, str):
-        if groups not in survey.firms.columns:
-            raise SurveyError(
-                f"ei_index: groups={groups!r} is not a firm attribute; the attributes are "
-                f"{', '.join(map(repr, survey.firms.columns))}."
-            )
-        labels = survey.firms[groups]
-    else:
-        labels = pd.Series(dict(groups)) if not isinstance(groups, pd.Series) else groups
-        labels = labels.reindex(ids)
-    if labels.isna().any():
-        missing_ids = [f for f, v in zip(ids, labels.isna(), strict=True) if v]
-        raise SurveyError(
-            f"ei_index: firms {', '.join(missing_ids[:10])} have no group. Give every roster "
-            "firm a group."
-        )
+    labels = resolve_groups(survey, groups, "ei_index")
     codes, uniques = pd.factorize(labels.reindex(ids), sort=True)
     layer = build_layer(survey, *one_layer(survey, relation, wave), "zero")
     src, dst = layer.src, layer.dst

@@ -24,7 +24,7 @@ from scipy.special import comb
 from kflow import vocabulary as V
 from kflow._random import as_generator
 from kflow.exceptions import KflowError, SurveyError
-from kflow.measures._layers import build_layer, one_layer, resolve_missing
+from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["BrokerageResult", "brokerage"]
@@ -264,24 +264,7 @@ def brokerage(
     missing = resolve_missing(survey, missing, fn)
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     firm_ids = layer.firm_ids
-    if isinstance(groups, str) and groups == "cluster":
-        firm_groups = pd.Series(V.GROUP_CLUSTER, index=firm_ids, dtype=object)
-    elif isinstance(groups, str):
-        if groups not in survey.firms.columns:
-            raise SurveyError(
-                f"brokerage: groups={groups!r} is neither 'cluster' nor a firm attribute; the "
-                f"attributes are {', '.join(map(repr, survey.firms.columns))}."
-            )
-        firm_groups = survey.firms[groups]
-    else:
-        firm_groups = groups if isinstance(groups, pd.Series) else pd.Series(dict(groups))
-        firm_groups = firm_groups.reindex(firm_ids)
-    if firm_groups.isna().any():
-        lacking = firm_groups.index[firm_groups.isna().to_numpy()].tolist()
-        raise SurveyError(
-            f"brokerage: firms {', '.join(map(str, lacking[:10]))} have no group. Give every "
-            "roster firm a group."
-        )
+    firm_groups = resolve_groups(survey, groups, fn, cluster=True)
     labels = [str(g) for g in firm_groups.tolist()]
     src, dst = list(layer.src), list(layer.dst)
     nodes = list(firm_ids)
