@@ -171,13 +171,21 @@ def _link(args: argparse.Namespace) -> int:
     return _emit(link.correlations, args)
 
 
-def _progress(enabled: bool):
+REPORT_STEPS = 7
+
+
+def _progress(enabled: bool, total: int = REPORT_STEPS):
+    """A text progress bar on stderr for the report's steps (shown only in a terminal)."""
     if not enabled:
         return None
-    steps = iter(range(1, 100))
+    done = [0]
 
     def show(message: str) -> None:
-        print(f"[{next(steps)}/8] {message}", file=sys.stderr, flush=True)
+        done[0] = min(done[0] + 1, total)
+        filled = round(20 * done[0] / total)
+        bar = "#" * filled + "-" * (20 - filled)
+        end = "\n" if done[0] == total else ""
+        print(f"\r[{bar}] {done[0]}/{total} {message:<45}", end=end, file=sys.stderr, flush=True)
 
     return show
 

@@ -139,3 +139,15 @@ def test_usage_errors_exit_2(capsys):
     assert "needs -o FILE" in capsys.readouterr().err
     assert main(["report", *SURVEY]) == 2  # -o is required
     assert main(["frobnicate"]) == 2
+
+
+def test_progress_bar_in_a_terminal(capsys):
+    from kflow.cli import REPORT_STEPS, _progress
+
+    assert _progress(False) is None
+    show = _progress(True)
+    for k in range(REPORT_STEPS):
+        show(f"step {k}")
+    err = capsys.readouterr().err
+    assert "[" + "#" * 20 + "]" in err and f"{REPORT_STEPS}/{REPORT_STEPS}" in err
+    assert err.endswith("\n")

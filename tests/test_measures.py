@@ -444,3 +444,23 @@ def test_discrete_core_periphery_matches_brute_force():
     assert cp["fit"].iloc[0] == pytest.approx(best[0], abs=TOL)
     assert cp["core"].tolist() == best[2].tolist()
     pd.testing.assert_frame_equal(cp, kflow.core_periphery(survey, method="discrete", seed=0))
+
+
+@pytest.mark.parametrize("name", ["knoke_information", "krackhardt_advice", "kecskemet_2015"])
+def test_kflow_pagerank_and_hits_agree_with_igraph(name):
+    # kflow computes PageRank by sparse power iteration and HITS by SVD; igraph's own
+    # implementations (PRPACK, ARPACK) give the same numbers.
+    import igraph as ig
+
+    survey = real_networks()[name]()
+    ours = kflow.centrality(survey, measures=["source_prestige", "hub", "authority"])
+    ids = survey.firm_ids
+    pos = {f: i for i, f in enumerate(ids)}
+    edges = [(pos[s], pos[t]) for s, t in survey.ties[["source", "target"]].to_numpy()]
+    g = ig.Graph(n=len(ids), edges=edges, directed=True)
+    rev = ig.Graph(n=len(ids), edges=[(t, s) for s, t in edges], directed=True)
+    np.testing.assert_allclose(ours["source_prestige"], rev.pagerank(damping=0.85), atol=TOL)
+    hub = np.abs(g.hub_score(scale=False))
+    auth = np.abs(g.authority_score(scale=False))
+    np.testing.assert_allclose(ours["hub"], hub / hub.sum(), atol=1e-8)
+    np.testing.assert_allclose(ours["authority"], auth / auth.sum(), atol=1e-8)
