@@ -832,29 +832,17 @@ def read_survey(
                 ]
             roster = pd.concat([roster, extra])
         if not flagged:
-            roster[V.RESPONDENT] = _inferred_respondents(
-                roster.index,
-                orientation,
-                is_matrix,
-                silent_rows,
-                matrix_ids,
-                notes,
-                "the firms table has no 'respondent' column",
-            )
+            why = "the firms table has no 'respondent' column"
         elif orientation != "flow":
             _check_respondent_conflicts(roster, answered_by, records, tie_table)
     else:
         ids = V.sorted_ids(tie_ids | ext_ids)
         roster = pd.DataFrame(index=pd.Index(ids, dtype=object, name=V.FIRM_ID))
         notes.append("no firms table: the roster is every firm named in the ties")
+        why = "no firms table"
+    if V.RESPONDENT not in roster.columns:
         roster[V.RESPONDENT] = _inferred_respondents(
-            roster.index,
-            orientation,
-            is_matrix,
-            silent_rows,
-            matrix_ids,
-            notes,
-            "no firms table",
+            roster.index, orientation, is_matrix, silent_rows, notes, why
         )
 
     if ext is not None:
@@ -930,10 +918,11 @@ def _inferred_respondents(
     orientation: str,
     is_matrix: bool,
     silent_rows: list[str],
-    matrix_ids: list[str],
     notes: list[str],
     why: str,
 ) -> list[bool]:
+    """Respondent flags when no table gives them: in an "asks"/"gives" roster matrix, firms with
+    no answers are non-respondents; otherwise every firm is taken to have answered."""
     if is_matrix and orientation != "flow":
         silent = set(silent_rows) & set(index)
         if silent:

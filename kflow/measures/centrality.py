@@ -41,16 +41,6 @@ CENTRALITY_COLUMNS = (
     "authority",
 )
 _NORMALIZED = {"out_degree_norm", "in_degree_norm", "degree_norm", "betweenness"}
-_NO_GRAPH = {
-    "out_degree",
-    "in_degree",
-    "degree",
-    "out_degree_norm",
-    "in_degree_norm",
-    "degree_norm",
-    "out_strength",
-    "in_strength",
-}
 # Which columns use a firm's incoming / outgoing ties directly; NaN when those are unknown.
 _USES_IN = {
     "in_degree",
