@@ -6,7 +6,14 @@ knowledge into the cluster and passes it on. Inside kflow an edge u -> v always 
 """
 
 from kflow import datasets, upgrading
-from kflow.exceptions import KflowError, ParameterError, SurveyError
+from kflow.exceptions import (
+    ConvergenceWarning,
+    DataError,
+    KflowError,
+    NotFittedError,
+    ParameterError,
+    SurveyError,
+)
 from kflow.io import read_survey, write_survey
 from kflow.measures import (
     EIResult,
@@ -53,9 +60,12 @@ __version__ = "0.1.0"
 __all__ = [
     "BrokerageResult",
     "CapacityIndex",
+    "ConvergenceWarning",
+    "DataError",
     "EIResult",
     "GroupComparison",
     "KflowError",
+    "NotFittedError",
     "ParameterError",
     "QAPResult",
     "RegressionResult",

@@ -1,12 +1,31 @@
-"""Exceptions raised by kflow.
+"""Exceptions and warnings raised by kflow.
 
 Every kflow error is a :class:`KflowError` and also a built-in exception, so callers can catch
-either. Messages name the file, the row, the column and the value at fault, and say what to do.
+either:
+
+- :class:`SurveyError` (a ``ValueError``): survey input (files or DataFrames given to
+  :func:`kflow.read_survey`) that cannot be read or does not validate;
+- :class:`DataError` (a ``ValueError``): a plain table given to an analysis (outcomes, cluster
+  tables, trade data) that lacks a column or holds a value off its scale;
+- :class:`ParameterError` (a ``ValueError``): a parameter outside its allowed values;
+- :class:`NotFittedError` (a ``ValueError`` and ``AttributeError``): an estimator used before
+  ``fit``.
+
+Messages name the file (or table), the row, the column and the value at fault, and say what to
+do. :class:`ConvergenceWarning` is issued when an iterative solver stops at its iteration limit.
 """
 
 from __future__ import annotations
 
-__all__ = ["KflowError", "ParameterError", "SurveyError"]
+__all__ = [
+    "ConvergenceWarning",
+    "DataError",
+    "KflowError",
+    "KflowWarning",
+    "NotFittedError",
+    "ParameterError",
+    "SurveyError",
+]
 
 
 class KflowError(Exception):
@@ -20,8 +39,24 @@ class SurveyError(KflowError, ValueError):
     """
 
 
+class DataError(KflowError, ValueError):
+    """A table passed to an analysis (not a survey file) lacks a column or holds a bad value."""
+
+
 class ParameterError(KflowError, ValueError):
     """A function was called with a parameter value it does not accept."""
+
+
+class NotFittedError(KflowError, ValueError, AttributeError):
+    """An estimator such as :class:`kflow.RoleClassifier` was used before ``fit``."""
+
+
+class KflowWarning(UserWarning):
+    """Base class of the warnings kflow issues."""
+
+
+class ConvergenceWarning(KflowWarning):
+    """An iterative solver stopped at its iteration limit before meeting its tolerance."""
 
 
 def show_value(value: object) -> str:

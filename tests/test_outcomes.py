@@ -207,7 +207,7 @@ class TestRegress:
     def test_errors(self, data):
         with pytest.raises(ValueError, match="'model' parameter of regress"):
             kflow.regress(data, "y", ["x1"], model="probit")
-        with pytest.raises(kflow.SurveyError, match="no column 'x9'"):
+        with pytest.raises(kflow.DataError, match="no column 'x9'"):
             kflow.regress(data, "y", ["x9"])
 
 
@@ -325,5 +325,5 @@ def test_link_upgrading_on_the_synthetic_cluster():
     broken = kflow.Survey(
         firms=bad, ties=s.ties, external=s.external, meta=s.meta, validation=s.validation
     )
-    with pytest.raises(kflow.SurveyError, match="column 'product': value 4 is not on the 0-3"):
+    with pytest.raises(kflow.DataError, match="column 'product': value 4 is not on the 0-3"):
         kflow.link_upgrading(broken, n_permutations=9)

@@ -66,9 +66,9 @@ class TestDecomposition:
 
     def test_missing_world_totals(self):
         t = raw_trade(600.0)
-        with pytest.raises(kflow.SurveyError, match="no world totals"):
+        with pytest.raises(kflow.DataError, match="no world totals"):
             trade_decomposition(t[t["reporter"] != "World"], start=1990, end=2000)
-        with pytest.raises(kflow.SurveyError, match="no record for reporter 'A'.*1995"):
+        with pytest.raises(kflow.DataError, match="no record for reporter 'A'.*1995"):
             trade_decomposition(t, start=1995, end=2000)
 
     def test_classification_from_raw_records(self):
@@ -162,9 +162,9 @@ class TestCollectiveEfficiency:
     def test_scale_is_validated(self):
         t = pd.DataFrame(COMPONENTS, index=["x", "y", "z"])
         t.loc["y", "local_inputs"] = 4
-        with pytest.raises(kflow.SurveyError, match="row 'y', column 'local_inputs': value 4"):
+        with pytest.raises(kflow.DataError, match="row 'y', column 'local_inputs': value 4"):
             collective_efficiency(t)
-        with pytest.raises(kflow.SurveyError, match="no column 'forward_vertical'"):
+        with pytest.raises(kflow.DataError, match="no column 'forward_vertical'"):
             collective_efficiency(t.drop(columns="forward_vertical"))
 
     def test_book_table_9_1_against_the_definition(self):

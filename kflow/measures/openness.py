@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._random import as_generator
+from kflow._inference import permutation_p
+from kflow._random import as_generator, seed_echo
 from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
@@ -185,8 +186,8 @@ def ei_index(
     Returns
     -------
     EIResult
-        Network, group and firm-level tables. p-values are (b + 1) / (k + 1), b the permutations
-        at least as extreme as observed out of k.
+        Network, group and firm-level tables, with permutation p-values (the observed grouping
+        counted as one of the permutations).
 
     Notes
     -----
@@ -253,12 +254,9 @@ def ei_index(
             crossing = (perm[:, src] != perm[:, dst]).sum(axis=1)
             sims[start : start + k] = _ei(crossing, layer.m - crossing)
         expected = float(sims.mean())
-        tol = 1e-12
-        p_greater = (np.sum(sims >= observed - tol) + 1) / (n_permutations + 1)
-        p_less = (np.sum(sims <= observed + tol) + 1) / (n_permutations + 1)
-        p_two = (np.sum(np.abs(sims - expected) >= abs(observed - expected) - tol) + 1) / (
-            n_permutations + 1
-        )
+        p_greater = permutation_p(observed, sims, alternative="greater")
+        p_less = permutation_p(observed, sims, alternative="less")
+        p_two = permutation_p(observed, sims, alternative="two-sided", center=expected)
     else:
         expected = p_greater = p_less = p_two = float("nan")
     network = pd.Series(
@@ -271,7 +269,7 @@ def ei_index(
             "p_less": float(p_less),
             "p_two_sided": float(p_two),
             "n_permutations": int(n_permutations),
-            "seed": seed if isinstance(seed, (int, type(None))) else "generator",
+            "seed": seed_echo(seed),
         },
         dtype=object,
     )

@@ -1,11 +1,12 @@
-"""Shared statistics helpers: p-value adjustment, permutation p-values, outcome-scale checks."""
+"""Shared statistics helpers of the outcome tests: p-value adjustment and outcome-scale checks."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from kflow.exceptions import SurveyError, bad_parameter, show_value
+from kflow._validation import check_scale
+from kflow.exceptions import bad_parameter
 
 ADJUSTMENTS = ("holm", "bh", "none")
 UPGRADING_TYPES = ("product", "process", "functional", "intersectoral")
@@ -46,25 +47,6 @@ def adjust_p(p: np.ndarray, method: str, function: str = "adjust_p") -> np.ndarr
     return out
 
 
-def permutation_p(observed: float, simulated: np.ndarray) -> float:
-    """(b + 1) / (k + 1): b of k permuted statistics at least as large as the observed one."""
-    simulated = np.asarray(simulated, dtype=float)
-    b = np.sum(simulated >= observed - 1e-12 * max(1.0, abs(observed)))
-    return float((b + 1) / (len(simulated) + 1))
-
-
 def check_upgrading_scale(data: pd.DataFrame, columns, source: str = "data") -> None:
     """Upgrading scores must lie on the 0-3 scale (0 absent, 1 low, 2 medium, 3 high)."""
-    for col in columns:
-        if col not in data.columns:
-            continue
-        values = pd.to_numeric(data[col], errors="coerce")
-        bad = data[col].notna() & (values.isna() | (values < 0) | (values > 3))
-        if bad.any():
-            firm = data.index[bad.to_numpy()][0]
-            raise SurveyError(
-                f"{source}, firm {firm!r}, column {col!r}: value "
-                f"{show_value(data.loc[firm, col])} is not on "
-                "the 0-3 upgrading scale (0 absent, 1 low, 2 medium, 3 high). Correct it or leave "
-                "it blank for unknown."
-            )
+    check_scale(data, list(columns), source, what="upgrading", row_word="firm")

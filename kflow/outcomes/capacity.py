@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow._validation import require_columns
+from kflow.exceptions import DataError, bad_parameter
 
 __all__ = ["CapacityIndex", "absorptive_capacity", "absorptive_capacity_index"]
 
@@ -70,20 +71,15 @@ def absorptive_capacity_index(
     if method not in METHODS:
         raise bad_parameter(fn, "method", f"one of {set(METHODS)}", method)
     columns = list(columns)
-    missing = [c for c in columns if c not in firms.columns]
-    if missing:
-        raise SurveyError(
-            f"absorptive_capacity: no column {missing[0]!r} in the firms table; its columns are "
-            f"{', '.join(map(repr, firms.columns))}."
-        )
+    require_columns(firms, columns, "absorptive_capacity", what="the firms table")
     data = firms[columns].apply(pd.to_numeric, errors="coerce").astype(float)
     complete = data.dropna()
     if len(complete) < 3:
-        raise SurveyError("absorptive_capacity needs at least three firms with every component.")
+        raise DataError("absorptive_capacity needs at least three firms with every component.")
     mean, sd = complete.mean(), complete.std(ddof=1)
     flat = sd[sd == 0]
     if len(flat):
-        raise SurveyError(
+        raise DataError(
             f"absorptive_capacity: component {flat.index[0]!r} has the same value for every "
             "firm and cannot be standardized; leave it out."
         )

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kflow._random import as_generator
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow._inference import permutation_p
+from kflow._random import as_generator, seed_echo
+from kflow.exceptions import DataError, bad_parameter
 from kflow.outcomes._stats import adjust_p
 
 __all__ = ["correlate"]
@@ -32,7 +33,7 @@ def _as_frame(obj, name: str) -> pd.DataFrame:
         return obj.to_frame(obj.name or name)
     if isinstance(obj, pd.DataFrame):
         return obj
-    raise SurveyError(f"correlate: {name} must be a pandas DataFrame or Series indexed by firm_id.")
+    raise DataError(f"correlate: {name} must be a pandas DataFrame or Series indexed by firm_id.")
 
 
 def correlate(
@@ -65,7 +66,7 @@ def correlate(
     -------
     pandas.DataFrame
         One row per (x, y) pair: ``x``, ``y``, ``method``, ``r``, ``n``, ``p_asymptotic``
-        (scipy's), ``p_permutation`` = (b + 1) / (k + 1) with b the permutations whose |r| is at
+        (scipy's), ``p_permutation`` counts b, the permutations whose |r| is at
         least the observed |r|, ``p_adjusted``, ``adjust``, ``n_permutations``, ``seed``.
 
     Examples
@@ -111,12 +112,12 @@ def correlate(
                 if n not in perm_cache:
                     perm_cache[n] = np.argsort(rng.random((n_permutations, n)), axis=1)
                 sims = zb[perm_cache[n]] @ za
-                p_perm = float((np.sum(np.abs(sims) >= abs(r) - 1e-12) + 1) / (n_permutations + 1))
+                p_perm = permutation_p(r, sims, alternative="two-sided")
             rows.append((xc, yc, method, r, n, float(res.pvalue), p_perm))
     out = pd.DataFrame(rows, columns=list(COLUMNS[:7]))
     basis = out["p_permutation"] if n_permutations > 0 else out["p_asymptotic"]
     out["p_adjusted"] = adjust_p(basis.to_numpy(), adjust, "correlate")
     out["adjust"] = adjust
     out["n_permutations"] = int(n_permutations)
-    out["seed"] = seed if isinstance(seed, (int, type(None))) else "generator"
+    out["seed"] = seed_echo(seed)
     return out

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kflow._random import as_generator
-from kflow.exceptions import SurveyError
-from kflow.outcomes._stats import adjust_p, permutation_p
+from kflow._inference import permutation_p
+from kflow._random import as_generator, seed_echo
+from kflow._validation import require_columns
+from kflow.exceptions import DataError
+from kflow.outcomes._stats import adjust_p
 
 __all__ = ["GroupComparison", "compare_groups"]
 
@@ -76,7 +78,7 @@ def _mwu_pair(x: np.ndarray, y: np.ndarray, n_permutations: int, rng: np.random.
     pooled = np.concatenate([x, y])
     ranks = stats.rankdata(pooled)
     n1, n2 = len(x), len(y)
-    u_obs = ranks[:n1].sum() - n1 * (n1 + 1) / 2
+    u_obs = ranks[:n1].sum() - comb(n1 + 1, 2)
     center = n1 * n2 / 2
     n = n1 + n2
     if comb(n, n1) <= EXACT_LIMIT:
@@ -87,10 +89,8 @@ def _mwu_pair(x: np.ndarray, y: np.ndarray, n_permutations: int, rng: np.random.
         perms = rng.permuted(np.tile(np.arange(n), (n_permutations, 1)), axis=1)[:, :n1]
         rank_sums = ranks[perms].sum(axis=1)
         method = "permutation"
-    u = rank_sums - n1 * (n1 + 1) / 2
-    extreme = np.abs(u - center) >= abs(u_obs - center) - 1e-9
-    # Exact: the share of all splits; permutation: (b + 1) / (k + 1).
-    p = float(extreme.mean()) if method == "exact" else float((extreme.sum() + 1) / (len(u) + 1))
+    u = rank_sums - comb(n1 + 1, 2)
+    p = permutation_p(u_obs, u, alternative="two-sided", center=center, exact=method == "exact")
     return float(u_obs), p, method
 
 
@@ -142,17 +142,12 @@ def compare_groups(
     >>> g.pairwise[["statistic", "effect_size", "p_exact_or_permutation"]].round(4).values.tolist()
     [[0.0, -1.0, 0.0286]]
     """
-    for col in (outcome, by):
-        if col not in data.columns:
-            raise SurveyError(
-                f"compare_groups: no column {col!r}; the columns are "
-                f"{', '.join(map(repr, data.columns))}."
-            )
+    require_columns(data, [outcome, by], "compare_groups")
     rng = as_generator(seed)
     d = data[[by, outcome]].dropna()
     y = pd.to_numeric(d[outcome], errors="coerce")
     if y.isna().any():
-        raise SurveyError(f"compare_groups: outcome {outcome!r} has non-numeric values.")
+        raise DataError(f"compare_groups: outcome {outcome!r} has non-numeric values.")
     binary = set(np.unique(y)) <= {0, 1} and y.nunique() == 2
     sizes_all = d.groupby(by).size()
     tested = sizes_all[sizes_all >= 2].index
@@ -166,7 +161,7 @@ def compare_groups(
     codes, names = pd.factorize(pd.Series(labels), sort=True)
     G, n = len(names), len(values)
     if G < 2:
-        raise SurveyError(
+        raise DataError(
             f"compare_groups: fewer than two groups of {by!r} have two or more firms with "
             f"{outcome!r}; nothing to compare."
         )
@@ -278,5 +273,5 @@ def compare_groups(
         outcome=outcome,
         by=by,
         n_permutations=int(n_permutations),
-        seed=seed if isinstance(seed, (int, type(None))) else "generator",
+        seed=seed_echo(seed),
     )

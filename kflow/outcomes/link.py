@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._random import as_generator
+from kflow._random import as_generator, seed_echo
 from kflow.measures.centrality import centrality
 from kflow.measures.openness import external_openness
 from kflow.outcomes._stats import UPGRADING_TYPES, check_upgrading_scale
@@ -126,7 +126,7 @@ def link_upgrading(
     ['functional', 'intersectoral', 'process', 'product', 'upgrading_sum']
     """
     rng = as_generator(seed)
-    seed_out = seed if isinstance(seed, (int, type(None))) else "generator"
+    seed_out = seed_echo(seed)
     notes: list[str] = []
     firms = survey.firms
     check_upgrading_scale(firms, [c for c in outcomes if c in UPGRADING_TYPES], "survey.firms")

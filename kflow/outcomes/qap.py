@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._random import as_generator
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow._inference import permutation_p
+from kflow._random import as_generator, seed_echo
+from kflow.exceptions import DataError, bad_parameter
 from kflow.survey import Survey
 
 __all__ = ["QAPResult", "attribute_matrix", "qap", "relation_matrix"]
@@ -139,12 +140,12 @@ def _as_array(M, ids: list | None, name: str) -> tuple[np.ndarray, list | None]:
         if ids is not None:
             missing = set(ids) - set(M.index)
             if missing:
-                raise SurveyError(f"qap: matrix {name} lacks firms {sorted(missing)[:5]}.")
+                raise DataError(f"qap: matrix {name} lacks firms {sorted(missing)[:5]}.")
             M = M.loc[ids, ids]
         return M.to_numpy(dtype=float), list(M.index)
     A = np.asarray(M, dtype=float)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise SurveyError(f"qap: matrix {name} must be square; got shape {A.shape}.")
+        raise DataError(f"qap: matrix {name} must be square; got shape {A.shape}.")
     return A, ids
 
 
@@ -209,7 +210,7 @@ def qap(
     Returns
     -------
     QAPResult
-        p-values are (b + 1) / (k + 1).
+        p-values count the observed labelling as one of the permutations.
 
     Notes
     -----
@@ -241,12 +242,12 @@ def qap(
     Xs = [_as_array(M, ids, name)[0] for M, name in zip(mats, names, strict=True)]
     n = len(Y)
     if any(X.shape != Y.shape for X in Xs):
-        raise SurveyError("qap: every matrix must have the shape of y_matrix.")
+        raise DataError("qap: every matrix must have the shape of y_matrix.")
     off = ~np.eye(n, dtype=bool)
     y = Y[off]
     rng = as_generator(seed)
     perms = np.argsort(rng.random((n_permutations, n)), axis=1) if n_permutations else None
-    seed_out = seed if isinstance(seed, (int, type(None))) else "generator"
+    seed_out = seed_echo(seed)
 
     if method == "correlation":
         rows = {}
@@ -261,15 +262,12 @@ def qap(
                 # Relabelling keeps each matrix's cell mean: r follows from the cross product.
                 cross = _permuted_cross_products(Y, X, off, perms)
                 sims = (cross - len(y) * y.mean() * x.mean()) / (sx * sy)
-            tol = 1e-12
             rows[name] = {
                 "r": r,
                 "expected": float(sims.mean()) if n_permutations else np.nan,
-                "p_greater": float((np.sum(sims >= r - tol) + 1) / (n_permutations + 1)),
-                "p_less": float((np.sum(sims <= r + tol) + 1) / (n_permutations + 1)),
-                "p_two_sided": float(
-                    (np.sum(np.abs(sims) >= abs(r) - tol) + 1) / (n_permutations + 1)
-                ),
+                "p_greater": permutation_p(r, sims, alternative="greater"),
+                "p_less": permutation_p(r, sims, alternative="less"),
+                "p_two_sided": permutation_p(r, sims, alternative="two-sided"),
             }
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "predictor"
@@ -303,7 +301,7 @@ def qap(
             rss = yy - b**2 * ee
             t_sim[start : start + k] = b / np.sqrt(rss / dof / ee)
         t = t_obs[j + 1]
-        p_values.append(float((np.sum(np.abs(t_sim) >= abs(t) - 1e-12) + 1) / (n_permutations + 1)))
+        p_values.append(permutation_p(t, t_sim, alternative="two-sided"))
     table = pd.DataFrame(
         {"estimate": beta, "t": t_obs, "p_two_sided": p_values},
         index=pd.Index(["intercept", *names], name="predictor"),

@@ -12,8 +12,10 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from kflow._random import as_generator
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow._inference import permutation_p
+from kflow._random import as_generator, seed_echo
+from kflow._validation import require_columns
+from kflow.exceptions import bad_parameter
 
 __all__ = ["RegressionResult", "regress"]
 
@@ -80,7 +82,7 @@ def regress(
         (NB2) for counts; ``"logit"``: binary outcomes.
     n_permutations : int
         Node-level permutation p-values (as UCINET's node-level regression): the outcome is
-        permuted across firms and the model refitted; p = (b + 1) / (k + 1) with b the
+        permuted across firms and the model refitted; p from b, the
         permutations whose |coefficient| is at least the observed one. Available for
         ``model="ols"``, where all permutations are solved at once with numpy.
     seed : int or numpy.random.Generator, optional
@@ -100,12 +102,7 @@ def regress(
     if model not in MODELS:
         raise bad_parameter(fn, "model", f"one of {set(MODELS)}", model)
     predictors = list(predictors)
-    missing = [c for c in [outcome, *predictors] if c not in data.columns]
-    if missing:
-        raise SurveyError(
-            f"regress: no column {missing[0]!r}; the columns are "
-            f"{', '.join(map(repr, data.columns))}."
-        )
+    require_columns(data, [outcome, *predictors], "regress")
     if n_permutations and model != "ols":
         raise bad_parameter(fn, "n_permutations", "0 unless model='ols'", n_permutations)
     d = data[[outcome, *predictors]].apply(pd.to_numeric, errors="coerce").dropna()
@@ -132,9 +129,9 @@ def regress(
         pinv = np.linalg.pinv(Xm)
         Yp = rng.permuted(np.tile(y.to_numpy(), (n_permutations, 1)), axis=1)
         betas = Yp @ pinv.T  # (k, p)
-        obs = np.abs(res.params.to_numpy())
-        b = (np.abs(betas) >= obs[None, :] - 1e-12).sum(axis=0)
-        table["p_permutation"] = (b + 1) / (n_permutations + 1)
+        table["p_permutation"] = permutation_p(
+            res.params.to_numpy(), betas, alternative="two-sided"
+        )
     return RegressionResult(
         coefficients=table,
         model=model,
@@ -143,7 +140,7 @@ def regress(
         n=len(d),
         fit=fit,
         n_permutations=int(n_permutations),
-        seed=seed if isinstance(seed, (int, type(None))) else "generator",
+        seed=seed_echo(seed),
         result=res,
     )
 

@@ -22,7 +22,8 @@ import pandas as pd
 from scipy.special import comb
 
 from kflow import vocabulary as V
-from kflow._random import as_generator
+from kflow._inference import exceedances, p_from_counts
+from kflow._random import as_generator, seed_echo
 from kflow.exceptions import KflowError, SurveyError
 from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
@@ -50,7 +51,7 @@ class BrokerageResult:
         The group of every node (firms, and outside actors when included).
     p_simulated : pandas.DataFrame or None
         With ``n_simulations > 0``: per firm and role, the share of simulated networks with a
-        count at least as high as observed, (b + 1) / (k + 1).
+        count at least as high as observed, with the observed network counted as one draw.
     simulated_mean : pandas.DataFrame or None
         Per firm and role, the mean count over the simulated networks.
     relays : pandas.DataFrame
@@ -333,13 +334,14 @@ def brokerage(
             sims = (rng.random((k, N, N)) < d).astype(np.float64)
             sims[:, np.arange(N), np.arange(N)] = 0.0
             counts = broker_counts(sims, codes)
-            ge += (counts >= raw_all[None] - 1e-9).sum(axis=0)
+            # Counts of simulations at least as high as observed, one block at a time.
+            ge += exceedances(raw_all, counts)
             totals += counts.sum(axis=0)
-            net_ge += (counts.sum(axis=1) >= net_raw[None] - 1e-9).sum(axis=0)
+            net_ge += exceedances(net_raw, counts.sum(axis=1))
             done += k
-        p_sim = firm_table((ge + 1) / (n_simulations + 1))
+        p_sim = firm_table(p_from_counts(ge, n_simulations))
         sim_mean = firm_table(totals / n_simulations)
-        network["p_simulated"] = (net_ge + 1) / (n_simulations + 1)
+        network["p_simulated"] = p_from_counts(net_ge, n_simulations)
 
     relays = pd.DataFrame(columns=["outside", V.FIRM_ID, "local"], dtype=object)
     if include_external and len(ext) and isinstance(groups, str) and groups == "cluster":
@@ -357,7 +359,7 @@ def brokerage(
         relays=relays,
         density=d,
         n_simulations=int(n_simulations),
-        seed=seed if isinstance(seed, (int, type(None))) else "generator",
+        seed=seed_echo(seed),
     )
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow.exceptions import SurveyError, bad_parameter
+from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
 from kflow.measures.openness import external_openness
 from kflow.survey import Survey
@@ -315,7 +315,9 @@ class RoleClassifier:
     def predict(self, survey: Survey, **layer: Any) -> RoleAssignment:
         """Classify ``survey`` with the learned thresholds."""
         if not hasattr(self, "thresholds_"):
-            raise SurveyError("RoleClassifier.predict needs fit() first.")
+            raise NotFittedError(
+                "This RoleClassifier is not fitted yet: call fit(survey) before predict(other)."
+            )
         return classify_roles(
             survey,
             local=self.local,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from kflow.exceptions import SurveyError, show_value
+from kflow._validation import check_scale, require_columns
 
 __all__ = [
     "EE_COMPONENTS",
@@ -43,22 +42,9 @@ CE_LEVELS = {"Low": 1, "Medium": 2, "High": 3}
 
 
 def _check_scale(table: pd.DataFrame, columns: Sequence[str], function: str) -> pd.DataFrame:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise SurveyError(
-            f"{function}: no column {missing[0]!r}; the columns are "
-            f"{', '.join(map(repr, table.columns))}. Each of {', '.join(columns)} is rated 0-3."
-        )
-    values = table[list(columns)].apply(pd.to_numeric, errors="coerce")
-    bad = table[list(columns)].notna() & (values.isna() | (values < 0) | (values > 3))
-    if bad.to_numpy().any():
-        r, c = np.argwhere(bad.to_numpy())[0]
-        raise SurveyError(
-            f"{function}: row {table.index[r]!r}, column {columns[c]!r}: value "
-            f"{show_value(table.iloc[r][columns[c]])} is not a 0-3 rating (0 absent, 1 low, "
-            "2 medium, 3 high). Correct it, or leave it blank if unknown."
-        )
-    return values
+    require_columns(table, columns, function, hint=f"Each of {', '.join(columns)} is rated 0-3.")
+    check_scale(table, columns, function)
+    return table[list(columns)].apply(pd.to_numeric, errors="coerce")
 
 
 def collective_efficiency(table: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +68,7 @@ def collective_efficiency(table: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
-    SurveyError
+    DataError
         A missing column, or a rating outside 0-3 (naming the row, column and value).
 
     Examples
@@ -118,7 +104,7 @@ def sector_summary(
     5.5
     """
     if sector not in table.columns:
-        raise SurveyError(f"sector_summary: no column {sector!r}.")
+        require_columns(table, [sector], "sector_summary")
     grouped = table.groupby(sector, sort=False)
     out = grouped[list(columns)].mean()
     out.insert(0, "n_clusters", grouped.size())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kflow.exceptions import SurveyError, show_value
+from kflow._validation import require_columns
+from kflow.exceptions import DataError, show_value
 
 __all__ = ["MODES", "governance_long", "governance_profile"]
 
@@ -14,17 +15,13 @@ MODES = ("market", "network", "quasi_hierarchy", "hierarchy")
 
 def _codes(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
     cols = [f"{prefix}{m}" for m in MODES]
-    missing = [c for c in cols if c not in table.columns]
-    if missing:
-        raise SurveyError(
-            f"governance: no column {missing[0]!r}; expected {', '.join(cols)} coded 0-3."
-        )
+    require_columns(table, cols, "governance", hint=f"Expected {', '.join(cols)} coded 0-3.")
     codes = table[cols].apply(pd.to_numeric, errors="coerce")
     bad = table[cols].notna() & ~codes.isin([0, 1, 2, 3])
     if bad.to_numpy().any():
         row = bad.any(axis=1).idxmax()
         col = bad.loc[row].idxmax()
-        raise SurveyError(
+        raise DataError(
             f"governance: row {row!r}, column {col!r}: value {show_value(table.loc[row, col])} "
             "is not a Table 9.2 code (0 absent, 1 domestic chain, 2 global chain, 3 domestic "
             "and global)."

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kflow.exceptions import SurveyError
+from kflow._validation import require_columns
+from kflow.exceptions import DataError
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -36,12 +37,7 @@ CHANGE_COLUMNS = (
 
 
 def _require(table: pd.DataFrame, columns, function: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise SurveyError(
-            f"{function}: no column {missing[0]!r}; the columns are "
-            f"{', '.join(map(repr, table.columns))}. Expected {', '.join(columns)}."
-        )
+    require_columns(table, columns, function, hint=f"Expected {', '.join(columns)}.")
 
 
 def trade_decomposition(
@@ -94,7 +90,7 @@ def trade_decomposition(
     data = trade[trade["year"].isin([start, end])]
     totals = data[data["reporter"] == world]
     if totals.empty:
-        raise SurveyError(
+        raise DataError(
             f"{fn}: no world totals (rows with reporter {world!r}) for "
             f"{start} and {end}; add them or pass world=."
         )
@@ -114,14 +110,14 @@ def trade_decomposition(
             (end, w, world),
         ):
             if year not in frame.index:
-                raise SurveyError(
+                raise DataError(
                     f"{fn}: no record for reporter {who!r}, product {prod!r}, year {year}."
                 )
         x0, x1 = float(by_year.loc[start, "value"]), float(by_year.loc[end, "value"])
         q0, q1 = float(by_year.loc[start, "quantity"]), float(by_year.loc[end, "quantity"])
         w0, w1 = float(w.loc[start, "quantity"]), float(w.loc[end, "quantity"])
         if min(q0, q1, w0, w1) <= 0:
-            raise SurveyError(
+            raise DataError(
                 f"{fn}: reporter {rep!r}, product {prod!r}: quantities must be "
                 "positive to define unit values and market shares."
             )
@@ -262,7 +258,7 @@ def classify_product_upgrading(
         dv = values["unit_value_change"].to_numpy()
     else:
         if start is None or end is None:
-            raise SurveyError(
+            raise DataError(
                 "classify_product_upgrading: the table has neither the change columns "
                 f"({', '.join(CHANGE_COLUMNS)}) nor, with start= and end=, raw records "
                 f"({', '.join(RAW_COLUMNS)})."
