@@ -9,11 +9,12 @@ every row read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._results import Result
 
 if TYPE_CHECKING:
     import igraph
@@ -24,8 +25,8 @@ __all__ = ["Survey", "ValidationReport"]
 DROPPED_COLUMNS = ("table", "file", "row", "column", "value", "reason")
 
 
-@dataclass(frozen=True)
-class ValidationReport:
+@dataclass(frozen=True, repr=False)
+class ValidationReport(Result):
     """What happened to every row (or matrix cell) read for a survey.
 
     Attributes
@@ -48,6 +49,8 @@ class ValidationReport:
     n_firms, n_respondents : int
         Roster size and number of firms that answered.
     """
+
+    _main: ClassVar[str | None] = "dropped"
 
     tables: pd.DataFrame
     dropped: pd.DataFrame
@@ -86,9 +89,6 @@ class ValidationReport:
         lines.extend(f"Note: {note}" for note in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
 
 def _row_list(rows: list, word: str, limit: int = 8) -> str:
     distinct = list(dict.fromkeys(rows))
@@ -98,7 +98,7 @@ def _row_list(rows: list, word: str, limit: int = 8) -> str:
     return f"{plural} {shown}{more}" if len(distinct) > 1 else f"{word} {shown}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Survey:
     """A validated roster survey of one cluster.
 
@@ -141,6 +141,14 @@ class Survey:
     external: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
     validation: ValidationReport | None = None
+
+    def __repr__(self) -> str:
+        waves = f", waves {self.waves}" if self.waves else ""
+        return (
+            f"Survey({self.n_firms} firms, {len(self.respondents)} respondents, "
+            f"{len(self.ties)} ties, {len(self.external)} outside ties; relations "
+            f"{self.relations}{waves}; read as {self.meta.get('orientation', '?')!r})"
+        )
 
     # -- simple facts -------------------------------------------------------------------------
     @property

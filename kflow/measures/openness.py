@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
@@ -117,8 +119,8 @@ def external_openness(
     return table
 
 
-@dataclass(frozen=True)
-class EIResult:
+@dataclass(frozen=True, repr=False)
+class EIResult(Result):
     """The E-I index of a grouping at network, group and firm level.
 
     Attributes
@@ -134,6 +136,8 @@ class EIResult:
         Indexed by ``firm_id``: ``group``, ``external``, ``internal`` (the firm's ties, out and in,
         to other and same-group firms) and ``ei_index``.
     """
+
+    _main: ClassVar[str | None] = "firms"
 
     network: pd.Series
     groups: pd.DataFrame

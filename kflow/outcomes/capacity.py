@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._results import Result
 from kflow._validation import require_columns
 from kflow.exceptions import DataError, bad_parameter
 
@@ -17,8 +19,8 @@ __all__ = ["CapacityIndex", "absorptive_capacity", "absorptive_capacity_index"]
 METHODS = ("zscore", "minmax", "pca")
 
 
-@dataclass(frozen=True)
-class CapacityIndex:
+@dataclass(frozen=True, repr=False)
+class CapacityIndex(Result):
     """An absorptive capacity index with what it was built from.
 
     Attributes
@@ -33,6 +35,8 @@ class CapacityIndex:
         component for ``"pca"``; the share of variance of the equally weighted sum otherwise).
     method : str
     """
+
+    _main: ClassVar[str | None] = "scores"
 
     scores: pd.Series
     components: list[str]

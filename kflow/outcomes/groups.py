@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from math import comb
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from scipy import stats
 
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow._validation import require_columns
 from kflow.exceptions import DataError
 from kflow.outcomes._stats import adjust_p
@@ -21,8 +23,8 @@ __all__ = ["GroupComparison", "compare_groups"]
 EXACT_LIMIT = 20_000
 
 
-@dataclass(frozen=True)
-class GroupComparison:
+@dataclass(frozen=True, repr=False)
+class GroupComparison(Result):
     """Group comparison of one outcome.
 
     Attributes
@@ -43,6 +45,8 @@ class GroupComparison:
     n_permutations : int
     seed : object
     """
+
+    _main: ClassVar[str | None] = "pairwise"
 
     omnibus: pd.DataFrame
     pairwise: pd.DataFrame

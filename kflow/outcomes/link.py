@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow.measures.centrality import centrality
 from kflow.measures.openness import external_openness
 from kflow.outcomes._stats import UPGRADING_TYPES, check_upgrading_scale
@@ -26,8 +28,8 @@ CAPACITY_DEFAULT = ("graduate_share", "experience_years", "experimentation")
 MEASURES = ("degree_norm", "in_degree", "out_degree", "betweenness", "external_ties", "ei_index")
 
 
-@dataclass(frozen=True)
-class UpgradingLink:
+@dataclass(frozen=True, repr=False)
+class UpgradingLink(Result):
     """Network positions and upgrading, as the report shows them.
 
     Attributes
@@ -51,6 +53,8 @@ class UpgradingLink:
         What was left out and why.
     seed, n_permutations
     """
+
+    _main: ClassVar[str | None] = "omnibus"
 
     data: pd.DataFrame
     roles: RoleAssignment

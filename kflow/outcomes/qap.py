@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow.exceptions import DataError, bad_parameter
 from kflow.survey import Survey
 
@@ -103,8 +105,8 @@ def attribute_matrix(values: pd.Series, kind: str = "absdiff") -> pd.DataFrame:
     return pd.DataFrame(M, index=values.index.rename(V.FIRM_ID), columns=list(values.index))
 
 
-@dataclass(frozen=True)
-class QAPResult:
+@dataclass(frozen=True, repr=False)
+class QAPResult(Result):
     """A QAP test.
 
     Attributes
@@ -119,6 +121,8 @@ class QAPResult:
     seed : object
     n_firms, n_cells : int
     """
+
+    _main: ClassVar[str | None] = "table"
 
     table: pd.DataFrame
     method: str

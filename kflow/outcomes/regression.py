@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow._validation import require_columns
 from kflow.exceptions import bad_parameter
 
@@ -22,8 +23,8 @@ __all__ = ["RegressionResult", "regress"]
 MODELS = ("ols", "ordered_logit", "negbin", "logit")
 
 
-@dataclass(frozen=True)
-class RegressionResult:
+@dataclass(frozen=True, repr=False)
+class RegressionResult(Result):
     """A fitted regression of an outcome on firm-level predictors.
 
     Attributes
@@ -42,6 +43,8 @@ class RegressionResult:
     result : object
         The statsmodels results object (its ``summary()`` is the full table).
     """
+
+    _main: ClassVar[str | None] = "coefficients"
 
     coefficients: pd.DataFrame
     model: str

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from scipy.special import comb
 from kflow import vocabulary as V
 from kflow._inference import exceedances, p_from_counts
 from kflow._random import as_generator, seed_echo
+from kflow._results import Result
 from kflow.exceptions import KflowError, SurveyError
 from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
@@ -34,8 +36,8 @@ ROLES = V.BROKERAGE_ROLES
 MAX_NODES = 5000
 
 
-@dataclass(frozen=True)
-class BrokerageResult:
+@dataclass(frozen=True, repr=False)
+class BrokerageResult(Result):
     """Gould-Fernandez brokerage of every firm and of the whole network.
 
     Attributes
@@ -63,6 +65,8 @@ class BrokerageResult:
     n_simulations : int
     seed : object
     """
+
+    _main: ClassVar[str | None] = "z"
 
     raw: pd.DataFrame
     expected: pd.DataFrame

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._results import Result
 from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
 from kflow.measures.openness import external_openness
@@ -150,8 +151,8 @@ def assign(
     return table
 
 
-@dataclass(frozen=True)
-class RoleAssignment:
+@dataclass(frozen=True, repr=False)
+class RoleAssignment(Result):
     """Cognitive roles of the firms of one survey.
 
     Attributes
@@ -167,6 +168,8 @@ class RoleAssignment:
     rule : dict
         The threshold rule of each axis ("mean", "median", ("quantile", q) or a number).
     """
+
+    _main: ClassVar[str | None] = "table"
 
     table: pd.DataFrame
     thresholds: dict[str, float]
@@ -198,9 +201,6 @@ class RoleAssignment:
             firms = self.table.index[self.table["role"] == role].tolist()
             lines.append(f"  {role}: {count}" + (f" ({', '.join(firms)})" if firms else ""))
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 def classify_roles(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._results import Result
 from kflow.exceptions import bad_parameter
 from kflow.roles.cognitive import RoleAssignment, RoleClassifier, classify_roles
 from kflow.survey import Survey
@@ -15,8 +16,8 @@ from kflow.survey import Survey
 __all__ = ["WaveComparison", "compare_waves"]
 
 
-@dataclass(frozen=True)
-class WaveComparison:
+@dataclass(frozen=True, repr=False)
+class WaveComparison(Result):
     """What changed between two waves.
 
     Attributes
@@ -35,6 +36,8 @@ class WaveComparison:
         Technological gatekeepers in both waves.
     before, after : RoleAssignment
     """
+
+    _main: ClassVar[str | None] = "roles"
 
     transitions: pd.DataFrame
     roles: pd.DataFrame
