@@ -6,6 +6,7 @@ knowledge into the cluster and passes it on. Inside kflow an edge u -> v always 
 """
 
 from kflow import datasets, upgrading
+from kflow._version import __version__
 from kflow.exceptions import (
     ConvergenceWarning,
     DataError,
@@ -54,8 +55,6 @@ from kflow.roles import (
     role_stability,
 )
 from kflow.survey import Survey, ValidationReport
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BrokerageResult",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._results import Result
+from kflow.exceptions import SurveyError
 
 if TYPE_CHECKING:
     import igraph
@@ -103,7 +104,8 @@ class Survey:
     """A validated roster survey of one cluster.
 
     Build one with :func:`kflow.read_survey`, :meth:`Survey.from_frames` or
-    :meth:`Survey.from_networkx`; every operation that changes a survey returns a new one.
+    :meth:`Survey.from_networkx` (builders that live in :mod:`kflow.io` and are attached to the
+    class there); every operation that changes a survey returns a new one.
 
     Attributes
     ----------
@@ -187,8 +189,6 @@ class Survey:
         With ``None``, the only relation (or wave) is taken; a survey with several needs the
         name, and a :class:`kflow.SurveyError` lists them.
         """
-        from kflow.exceptions import SurveyError
-
         ties = self.ties
         relation = _pick(relation, self.relations, "relation")
         ties = ties[ties[V.RELATION] == relation]
@@ -232,40 +232,8 @@ class Survey:
 
         return to_igraph(self, include_external=include_external, relation=relation, wave=wave)
 
-    @classmethod
-    def from_frames(
-        cls,
-        *,
-        ties: pd.DataFrame,
-        firms: pd.DataFrame | None = None,
-        external: pd.DataFrame | None = None,
-        **options: Any,
-    ) -> Survey:
-        """Build a Survey from DataFrames already in flow orientation (source -> target).
-
-        Takes the columns of the data model and the options of :func:`kflow.read_survey`; the
-        same validation applies.
-        """
-        from kflow.io.reader import read_survey
-
-        options.setdefault("orientation", "flow")
-        return read_survey(ties, firms=firms, external=external, **options)
-
-    @classmethod
-    def from_networkx(cls, G: nx.DiGraph, **options: Any) -> Survey:
-        """Build a Survey from a directed networkx graph whose edges point along knowledge flow.
-
-        Nodes with ``group="outside"`` become external actors; other nodes are roster firms,
-        their attributes firm attributes. Edge ``weight`` defaults to 1.
-        """
-        from kflow.graph import from_networkx
-
-        return from_networkx(G, **options)
-
 
 def _pick(value: str | None, present: list[str], what: str) -> str:
-    from kflow.exceptions import SurveyError
-
     if value is None:
         if len(present) == 1:
             return present[0]

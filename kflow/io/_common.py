@@ -1,0 +1,222 @@
+"""Pieces every survey table reader shares: the drop ledger, column lookup, error placement,
+tie values, and the merging of duplicate records.
+
+Nothing here knows which table it reads; :mod:`kflow.io.ties`, :mod:`kflow.io.roster` and
+:mod:`kflow.io.external` use these pieces, and :mod:`kflow.io.assemble` turns the ledger into the
+validation report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kflow.exceptions import SurveyError, bad_parameter
+from kflow.io.tables import Table, parse_numbers
+from kflow.survey import DROPPED_COLUMNS
+
+# Default column names, tried case-insensitively when the caller names none. For "asks" and
+# "gives" files the first column of a pair holds the respondent, the second the named firm.
+PAIR_DEFAULTS = (("source", "target"), ("respondent", "alter"), ("ego", "alter"), ("from", "to"))
+WEIGHT_DEFAULTS = ("weight", "value")
+FIRM_ID_DEFAULTS = ("firm_id", "id", "firm")
+ACTOR_TYPE_DEFAULTS = ("actor_type", "type")
+TRUE_WORDS = {"1", "true", "yes", "y", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "f"}
+
+
+@dataclass
+class Drops:
+    """Collects the records that are not used, with their reasons."""
+
+    rows: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, table: str, src: Table, positions: np.ndarray, column, value, reason) -> None:
+        positions = np.asarray(positions, dtype=int)
+        if len(positions) == 0:
+            return
+        n = len(positions)
+        self.rows.append(
+            pd.DataFrame(
+                {
+                    "table": [table] * n,
+                    "file": [src.label] * n,
+                    "row": [src.rows[p] for p in positions],
+                    "column": _broadcast(column, n),
+                    "value": _broadcast(value, n),
+                    "reason": _broadcast(reason, n),
+                }
+            )
+        )
+
+    def add_records(
+        self, table: str, src: Table, records: pd.DataFrame, mask: np.ndarray, reason
+    ) -> None:
+        """Drop the records selected by ``mask``, with their row, column and value."""
+        self.add(
+            table,
+            src,
+            records["pos"].to_numpy()[mask],
+            records["column"].to_numpy()[mask],
+            records["value"].to_numpy()[mask],
+            reason,
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in DROPPED_COLUMNS})
+        out = pd.concat(self.rows, ignore_index=True)
+        return out.astype({"column": object, "value": object, "row": object})
+
+    def count(self, table: str) -> int:
+        return sum(int((d["table"] == table).sum()) for d in self.rows)
+
+
+def _broadcast(value, n: int) -> list:
+    if isinstance(value, (list, np.ndarray, pd.Series)):
+        return list(value)
+    return [value] * n
+
+
+def check_choice(function: str, name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise bad_parameter(function, name, f"one of {set(allowed)}", value)
+
+
+def find_column(
+    table: Table, wanted: str | None, defaults: tuple[str, ...], what: str, required: bool
+) -> int | None:
+    """Position of a column: the name given (exact), else the first default (any case)."""
+    if wanted is not None:
+        if wanted in table.header:
+            return table.header.index(wanted)
+        raise SurveyError(
+            f"{table.label}: there is no column {wanted!r} ({what}). The columns found are "
+            f"{', '.join(map(repr, table.header))}. Pass the right column name."
+        )
+    lowered = [h.lower() for h in table.header]
+    for name in defaults:
+        if name in lowered:
+            return lowered.index(name)
+    if required:
+        raise SurveyError(
+            f"{table.label}: no {what} column. Looked for {', '.join(map(repr, defaults))}; the "
+            f"columns found are {', '.join(map(repr, table.header))}. Rename the column or pass "
+            "its name."
+        )
+    return None
+
+
+def first_bad_at(
+    table: Table, positions: np.ndarray, mask: np.ndarray, column: str, values: pd.Series, fix: str
+) -> None:
+    if mask.any():
+        k = int(np.flatnonzero(mask)[0])
+        extra = f" ({int(mask.sum())} such cells in all)" if mask.sum() > 1 else ""
+        raise SurveyError(
+            f"{table.where(int(positions[k]), column)}: value {values.iloc[k]!r}{extra}. {fix}"
+        )
+
+
+def tie_values(table: Table, keep: np.ndarray, sub: pd.DataFrame, wi: int | None) -> np.ndarray:
+    """Parse the tie-value column (1 for every row when there is none); a blank or
+    non-numeric value is an error naming its row."""
+    if wi is None:
+        return np.ones(len(sub))
+    weights, bad = parse_numbers(sub[wi])
+    first_bad_at(
+        table,
+        keep,
+        bad,
+        table.header[wi],
+        sub[wi],
+        "Tie values must be numbers (decimal point or comma); fix the cell.",
+    )
+    first_bad_at(
+        table,
+        keep,
+        (sub[wi] == "").to_numpy(),
+        table.header[wi],
+        sub[wi],
+        "The tie value is blank: write the value, or 0 for no tie.",
+    )
+    return weights
+
+
+def clean_weights(
+    records: pd.DataFrame, table: Table, drops: Drops, scale, what: str
+) -> pd.DataFrame:
+    w = records["weight"].to_numpy(dtype=float)
+    neg = w < 0
+    if neg.any():
+        k = int(np.flatnonzero(neg)[0])
+        raise SurveyError(
+            f"{table.where(int(records['pos'].iat[k]), records['column'].iat[k])}: value "
+            f"{records['value'].iat[k]!r}. Tie values cannot be negative; use 0 for no tie."
+        )
+    if scale is not None:
+        lo, hi = scale
+        out = (w < lo) | (w > hi)
+        if out.any():
+            k = int(np.flatnonzero(out)[0])
+            extra = f" ({int(out.sum())} values in all)" if out.sum() > 1 else ""
+            raise SurveyError(
+                f"{table.where(int(records['pos'].iat[k]), records['column'].iat[k])}: value "
+                f"{records['value'].iat[k]!r} is outside the declared scale {lo:g}..{hi:g}{extra}. "
+                "Correct the value, or declare the scale the survey used with scale=(min, max)."
+            )
+    zero = w == 0
+    drops.add_records(
+        what,
+        table,
+        records,
+        zero,
+        "zero value (0 = no tie)",
+    )
+    return records.loc[~zero].reset_index(drop=True)
+
+
+def merge_duplicates(
+    records: pd.DataFrame,
+    key: list[str],
+    policy: str,
+    table: Table,
+    drops: Drops,
+    what: str,
+    describe,
+) -> pd.DataFrame:
+    dup_mask = records.duplicated(key, keep=False).to_numpy()
+    if not dup_mask.any():
+        return records
+    if policy == "error":
+        first = records.loc[dup_mask].iloc[0]
+        same = records.loc[dup_mask & (records[key] == first[key]).all(axis=1).to_numpy()]
+        rows = " and ".join(str(table.rows[p]) for p in same["pos"].tolist()[:2])
+        raise SurveyError(
+            f"{table.label}, {table.row_word}s {rows}: {describe(first)} appears more than once. "
+            "Remove the repeated rows, or pass duplicates='max', 'sum', 'mean' or 'last' to merge "
+            "them."
+        )
+    grouped = records.groupby(key, sort=False, dropna=False)
+    agg = {"max": "max", "sum": "sum", "mean": "mean", "last": "last"}[policy]
+    merged_weight = grouped["weight"].transform(agg)
+    first_pos = grouped["pos"].transform("first")
+    later = records.duplicated(key, keep="first").to_numpy()
+    reasons = [
+        f"duplicate merged ({policy}) into {table.row_word} {table.rows[int(p)]}"
+        for p in first_pos.to_numpy()[later]
+    ]
+    drops.add_records(what, table, records, later, reasons)
+    records = records.assign(weight=merged_weight)
+    return records.loc[~later].reset_index(drop=True)
+
+
+def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, pd.DataFrame]:
+    """Report the table's all-blank rows as drops; return the positions and cells of the rest."""
+    blank = table.blank_rows()
+    word = "blank line" if table.row_word == "line" else "blank row"
+    drops.add(what, table, np.flatnonzero(blank), None, "", word)
+    keep = np.flatnonzero(~blank)
+    return keep, table.cells.iloc[keep]

@@ -1,0 +1,169 @@
+"""The assembly of a :class:`kflow.Survey`: final tables in natural order, metadata and the
+validation report that accounts for every record read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow._version import __version__
+from kflow.io._common import Drops
+from kflow.io.tables import Table
+from kflow.io.ties import TieRecords
+from kflow.survey import Survey, ValidationReport
+
+__all__ = ["REPORTED_SIDE", "assemble_survey"]
+
+# Which of a respondent's knowledge ties its answers report: under "asks" the knowledge it
+# received (its incoming ties), under "gives" the knowledge it passed on. A non-respondent's ties
+# on that side are unknown. For "flow" files the side is not known.
+REPORTED_SIDE = {"asks": "in", "gives": "out"}
+
+
+def assemble_survey(
+    ties: TieRecords,
+    roster: pd.DataFrame,
+    firm_table: Table | None,
+    ext: pd.DataFrame | None,
+    ext_table: Table | None,
+    options: dict,
+    drops: Drops,
+    notes: list[str],
+) -> Survey:
+    """Put the checked parts together into a Survey with its metadata and validation report."""
+    firms_out = finish_firms(roster)
+    order = {f: i for i, f in enumerate(firms_out.index)}
+    ties_out = finish_ties(ties.records, order, ties.has_wave)
+    ext_out = finish_external(ext, order)
+    non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
+    if non:
+        notes.append(
+            f"non-respondents ({len(non)}): {', '.join(non)}; their unknown answers are "
+            f"treated as {options['missing']!r} by the measures"
+        )
+    tables = table_summary(
+        [
+            ("ties", ties.table, "matrix" if ties.is_matrix else "edge list", len(ties_out)),
+            ("firms", firm_table, "attribute table", None),
+            ("external", ext_table, "external ties", None if ext is None else len(ext_out)),
+        ],
+        drops,
+    )
+    report = ValidationReport(
+        tables=tables,
+        dropped=drops.frame(),
+        notes=tuple(notes),
+        n_firms=len(firms_out),
+        n_respondents=int(firms_out[V.RESPONDENT].sum()),
+    )
+    meta = _meta(ties, ties_out, firm_table, ext_table, options)
+    return Survey(firms=firms_out, ties=ties_out, external=ext_out, meta=meta, validation=report)
+
+
+def _meta(
+    ties: TieRecords,
+    ties_out: pd.DataFrame,
+    firm_table: Table | None,
+    ext_table: Table | None,
+    options: dict,
+) -> dict[str, Any]:
+    scale = options["scale"]
+    relations = sorted(ties_out[V.RELATION].unique().tolist()) or [V.DEFAULT_RELATION]
+    tables = (("ties", ties.table), ("firms", firm_table), ("external", ext_table))
+    meta: dict[str, Any] = {
+        "orientation": options["orientation"],
+        "layout": "matrix" if ties.is_matrix else "edgelist",
+        "scale": list(scale) if scale is not None else None,
+        "relations": relations,
+        "waves": V.sorted_ids(ties_out[V.WAVE]) if ties.has_wave else [],
+        "sources": options["source_names"]
+        or {name: t.label for name, t in tables if t is not None},
+        "reported_side": options["reported_side"],
+        "missing": options["missing"],
+        "duplicates": options["duplicates"],
+        "kflow_version": __version__,
+    }
+    if ties.table.encoding is not None:
+        meta["encoding"] = ties.table.encoding
+        meta["sep"] = ties.table.sep
+    return meta
+
+
+def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
+    ids = V.sorted_ids(roster.index)
+    out = roster.drop(columns=["_pos"], errors="ignore").loc[ids]
+    out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
+    if V.NAME not in out.columns:
+        out.insert(0, V.NAME, pd.Series(ids, index=out.index, dtype=object))
+    else:
+        out[V.NAME] = out[V.NAME].where(out[V.NAME].notna(), out.index.to_series()).astype(object)
+    out[V.RESPONDENT] = out[V.RESPONDENT].astype(bool)
+    first = [V.NAME, V.RESPONDENT]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def finish_ties(records: pd.DataFrame, order: dict[str, int], has_wave: bool) -> pd.DataFrame:
+    cols = [V.SOURCE, V.TARGET, V.WEIGHT, V.RELATION] + ([V.WAVE] if has_wave else [])
+    out = records[cols].copy()
+    for c in (V.SOURCE, V.TARGET, V.RELATION) + ((V.WAVE,) if has_wave else ()):
+        out[c] = out[c].astype(object)
+    out[V.WEIGHT] = out[V.WEIGHT].astype(float)
+    keys = [out[V.RELATION].to_numpy()]
+    if has_wave:
+        wave_rank = {w: i for i, w in enumerate(V.sorted_ids(out[V.WAVE]))}
+        keys.append(out[V.WAVE].map(wave_rank).to_numpy())
+    keys += [out[V.SOURCE].map(order).to_numpy(), out[V.TARGET].map(order).to_numpy()]
+    idx = np.lexsort(keys[::-1])
+    return out.iloc[idx].reset_index(drop=True)
+
+
+def finish_external(ext: pd.DataFrame | None, order: dict[str, int]) -> pd.DataFrame:
+    cols = list(V.EXTERNAL_COLUMNS)
+    if ext is None:
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        out[V.WEIGHT] = out[V.WEIGHT].astype(float)
+        return out
+    out = ext[cols].copy()
+    for c in cols[:-1]:
+        out[c] = out[c].astype(object)
+    out[V.WEIGHT] = out[V.WEIGHT].astype(float)
+    actor_rank = {a: i for i, a in enumerate(V.sorted_ids(out[V.ACTOR]))}
+    idx = np.lexsort(
+        [
+            out[V.DIRECTION].to_numpy(),
+            out[V.ACTOR].map(actor_rank).to_numpy(),
+            out[V.FIRM_ID].map(order).to_numpy(),
+        ]
+    )
+    return out.iloc[idx].reset_index(drop=True)
+
+
+def table_summary(parts, drops: Drops) -> pd.DataFrame:
+    rows = []
+    names = []
+    for name, table, layout, used in parts:
+        if table is None:
+            continue
+        read = len(table.cells) if layout != "matrix" else _matrix_size(table)
+        dropped = drops.count(name)
+        rows.append(
+            {
+                "file": table.label,
+                "layout": layout,
+                "row_word": table.row_word,
+                "records_read": read,
+                "records_used": read - dropped if used is None else used,
+                "records_dropped": dropped,
+            }
+        )
+        names.append(name)
+    return pd.DataFrame(rows, index=pd.Index(names, name="table"))
+
+
+def _matrix_size(table: Table) -> int:
+    blank = table.blank_rows()
+    return int((~blank).sum()) * (len(table.header) - 1) + int(blank.sum())

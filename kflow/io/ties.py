@@ -1,0 +1,289 @@
+"""Tie tables: edge lists and roster matrices, turned into knowledge-flow records.
+
+The one place where a file's question ("asks", "gives", "flow") is turned into knowledge-flow
+ties (:func:`orient`). :func:`read_ties` runs the steps for one ties table: read the records,
+orient them, drop zero values and self-ties, and merge or refuse duplicates, every dropped record
+going into the ledger with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kflow import vocabulary as V
+from kflow.exceptions import SurveyError
+from kflow.io._common import (
+    PAIR_DEFAULTS,
+    WEIGHT_DEFAULTS,
+    Drops,
+    clean_weights,
+    drop_blank_rows,
+    find_column,
+    first_bad_at,
+    merge_duplicates,
+    tie_values,
+)
+from kflow.io.tables import Table, load_table, parse_numbers
+
+__all__ = ["TieRecords", "orient", "read_ties"]
+
+
+@dataclass(frozen=True)
+class TieRecords:
+    """The ties of one table after reading: oriented, cleaned and merged records."""
+
+    table: Table
+    records: pd.DataFrame
+    is_matrix: bool
+    matrix_ids: list[str]
+    silent_rows: list[str]
+    answered_by: set[str]
+
+    @property
+    def has_wave(self) -> bool:
+        return "wave" in self.records.columns
+
+    def firm_ids(self) -> set[str]:
+        """Every firm the ties name, answer for, or (in a matrix) list."""
+        named = set(self.records["source"]) | set(self.records["target"])
+        return named | set(self.matrix_ids) | self.answered_by
+
+
+def read_ties(
+    ties, options: dict, drops: Drops, notes: list[str]
+) -> TieRecords:
+    """Read one ties table into oriented knowledge-flow records (see :func:`read_survey`)."""
+    table = load_table(
+        ties, what="ties", encoding=options["encoding"], sep=options["sep"], sheet=options["sheet"]
+    )
+    explicit_pair = options["source"] is not None or options["target"] is not None
+    layout = options["layout"]
+    matrix = layout == "matrix" or (layout == "auto" and is_matrix(table, explicit_pair))
+    matrix_ids: list[str] = []
+    silent_rows: list[str] = []
+    if matrix:
+        records, matrix_ids, silent_rows = matrix_records(table, drops)
+    else:
+        records, unused = edge_records(table, options, drops)
+        if unused:
+            notes.append(f"columns of {table.label} not used: {', '.join(map(repr, unused))}")
+    orientation = options["orientation"]
+    records = orient(records, orientation)
+    answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
+    records = clean_weights(records, table, drops, options["scale"], "ties")
+    self_tie = (records["source"] == records["target"]).to_numpy()
+    drops.add_records("ties", table, records, self_tie, "self-tie")
+    records = records.loc[~self_tie].reset_index(drop=True)
+    has_wave = "wave" in records.columns
+    key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
+
+    def describe(r: pd.Series) -> str:
+        wave_text = f", wave {r['wave']!r}" if has_wave else ""
+        return f"the tie {r['source']} -> {r['target']} (relation {r['relation']!r}{wave_text})"
+
+    records = merge_duplicates(records, key, options["duplicates"], table, drops, "ties", describe)
+    return TieRecords(table, records, matrix, matrix_ids, silent_rows, answered_by)
+
+
+def is_matrix(table: Table, explicit_pair: bool) -> bool:
+    if table.header[0] == "":
+        return True
+    if explicit_pair:
+        return False
+    lowered = {h.lower() for h in table.header}
+    if any(a in lowered and b in lowered for a, b in PAIR_DEFAULTS):
+        return False
+    row_ids = set(table.cells[0]) - {""}
+    return bool(row_ids) and row_ids <= set(table.header[1:])
+
+
+def edge_records(table: Table, opts: dict, drops: Drops) -> tuple[pd.DataFrame, list[str]]:
+    """Records of an edge list: one per non-blank row, columns as written (not yet oriented)."""
+    explicit = opts["source"] is not None or opts["target"] is not None
+    if explicit:
+        si = find_column(table, opts["source"] or "source", (), "source", True)
+        ti = find_column(table, opts["target"] or "target", (), "target", True)
+    else:
+        lowered = [h.lower() for h in table.header]
+        pair = next((p for p in PAIR_DEFAULTS if p[0] in lowered and p[1] in lowered), None)
+        if pair is None:
+            raise SurveyError(
+                f"{table.label}: no pair of tie columns. Looked for "
+                f"{', '.join(f'{a!r}/{b!r}' for a, b in PAIR_DEFAULTS)}; the columns found are "
+                f"{', '.join(map(repr, table.header))}. Rename them or pass source= and target=."
+            )
+        si, ti = lowered.index(pair[0]), lowered.index(pair[1])
+    wi = find_column(table, opts["weight"], WEIGHT_DEFAULTS, "weight", False)
+    ri = find_column(table, opts["relation"], ("relation",), "relation", False)
+    vi = find_column(table, opts["wave"], ("wave",), "wave", False)
+    used_cols = {si, ti, wi, ri, vi} - {None}
+    unused = [h for i, h in enumerate(table.header) if i not in used_cols]
+
+    keep, sub = drop_blank_rows(table, "ties", drops)
+
+    for idx in (si, ti):
+        empty = (sub[idx] == "").to_numpy()
+        first_bad_at(
+            table,
+            keep,
+            empty,
+            table.header[idx],
+            sub[idx],
+            "A tie needs both firm ids: fill in the id, or delete the row.",
+        )
+    weights = tie_values(table, keep, sub, wi)
+    wcol = table.header[wi] if wi is not None else None
+    records = pd.DataFrame(
+        {
+            "a": sub[si].to_numpy(dtype=object),
+            "b": sub[ti].to_numpy(dtype=object),
+            "weight": weights,
+            "relation": sub[ri].replace("", V.DEFAULT_RELATION).to_numpy(dtype=object)
+            if ri is not None
+            else V.DEFAULT_RELATION,
+            "pos": keep,
+            "column": wcol,
+            "value": sub[wi].to_numpy(dtype=object) if wi is not None else "",
+        }
+    )
+    if vi is not None:
+        empty = (sub[vi] == "").to_numpy()
+        first_bad_at(
+            table,
+            keep,
+            empty,
+            table.header[vi],
+            sub[vi],
+            "The wave is blank: every tie of a multi-wave survey needs its wave.",
+        )
+        records["wave"] = sub[vi].to_numpy(dtype=object)
+    return records, unused
+
+
+def _matrix_columns(table: Table) -> list[str]:
+    """The firm ids heading a roster matrix's columns, checked to be present and distinct."""
+    cols = table.header[1:]
+    if not cols:
+        raise SurveyError(f"{table.label}: a roster matrix needs firm ids in its header row.")
+    if "" in cols:
+        j = cols.index("") + 1
+        raise SurveyError(
+            f"{table.label}: header column {j + 1} has no firm id. Every column of a roster "
+            "matrix needs the id of the firm it stands for."
+        )
+    dup = pd.Index(cols).duplicated()
+    if dup.any():
+        raise SurveyError(
+            f"{table.label}: firm id {cols[int(np.flatnonzero(dup)[0])]!r} heads two columns of "
+            "the roster matrix. Each firm needs exactly one column."
+        )
+    return cols
+
+
+def _check_row_ids(table: Table, keep: np.ndarray, ids: pd.Series, cols: list[str]) -> None:
+    """Each matrix row names one respondent, once, that also heads a column."""
+    first_bad_at(
+        table,
+        keep,
+        (ids == "").to_numpy(),
+        table.header[0] or "(first column)",
+        ids,
+        "Each matrix row needs the id of the respondent in its first cell.",
+    )
+    dup = ids.duplicated().to_numpy()
+    first_bad_at(
+        table,
+        keep,
+        dup,
+        table.header[0] or "(first column)",
+        ids,
+        "This respondent has two rows in the matrix; keep one.",
+    )
+    stray = ~ids.isin(cols).to_numpy()
+    first_bad_at(
+        table,
+        keep,
+        stray,
+        table.header[0] or "(first column)",
+        ids,
+        "A matrix row's firm must also head a column (square roster matrix); add the "
+        "column or correct the id.",
+    )
+
+
+def matrix_records(table: Table, drops: Drops) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Records of a roster matrix: one per cell; rows are respondents, columns named firms."""
+    cols = _matrix_columns(table)
+    keep, sub = drop_blank_rows(table, "ties", drops)
+    ids = sub[0]
+    _check_row_ids(table, keep, ids, cols)
+    values = sub.iloc[:, 1:]
+    n_rows, n_cols = values.shape
+    flat_text = pd.Series(values.to_numpy(dtype=object).ravel(), dtype=object)
+    numbers, bad = parse_numbers(flat_text)
+    pos = np.repeat(keep, n_cols)
+    col_names = np.tile(np.array(cols, dtype=object), n_rows)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SurveyError(
+            f"{table.where(int(pos[k]), col_names[k])}: value {flat_text.iloc[k]!r}. Matrix cells "
+            "must be numbers (decimal point or comma), 0 for no tie, or empty for no answer."
+        )
+    records = pd.DataFrame(
+        {
+            "a": np.repeat(ids.to_numpy(dtype=object), n_cols),
+            "b": col_names,
+            "weight": numbers,
+            "relation": V.DEFAULT_RELATION,
+            "pos": pos,
+            "column": col_names,
+            "value": flat_text.to_numpy(dtype=object),
+        }
+    )
+    return _drop_unanswered(records, table, drops, cols)
+
+
+def _drop_unanswered(
+    records: pd.DataFrame, table: Table, drops: Drops, cols: list[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Drop quiet diagonal cells and blank cells (no answer); find the silent respondents."""
+    diagonal = (records["a"] == records["b"]).to_numpy()
+    numbers = records["weight"].to_numpy(dtype=float)
+    empty = np.isnan(numbers)
+    quiet_diag = diagonal & (empty | (numbers == 0))
+    drops.add_records(
+        "ties", table, records, quiet_diag, "diagonal cell (a firm does not name itself)"
+    )
+    no_answer = empty & ~diagonal
+    drops.add(
+        "ties",
+        table,
+        records["pos"].to_numpy()[no_answer],
+        records["column"].to_numpy()[no_answer],
+        "",
+        "blank cell (no answer)",
+    )
+    # Respondents who left every cell of their row blank, and roster firms with no row at all,
+    # gave no answers.
+    answered = set(records.loc[~(empty | diagonal), "a"])
+    silent_rows = V.sorted_ids(set(cols) - answered)
+    records = records.loc[~(quiet_diag | no_answer)].reset_index(drop=True)
+    return records, cols, silent_rows
+
+
+def orient(records: pd.DataFrame, orientation: str) -> pd.DataFrame:
+    """Turn (first, second) columns into knowledge flow: source -> target."""
+    if orientation == "asks":
+        # The respondent (first) turns to the named firm (second): knowledge flows second -> first.
+        records["source"], records["target"] = records["b"], records["a"]
+        records["respondent"] = records["a"]
+    elif orientation == "gives":
+        records["source"], records["target"] = records["a"], records["b"]
+        records["respondent"] = records["a"]
+    else:
+        records["source"], records["target"] = records["a"], records["b"]
+        records["respondent"] = None
+    return records
