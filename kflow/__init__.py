@@ -42,7 +42,7 @@ from kflow.outcomes import (
     regress,
     relation_matrix,
 )
-from kflow.report import report
+from kflow.reporting import report
 from kflow.roles import (
     BrokerageResult,
     RoleAssignment,

@@ -171,13 +171,13 @@ def _link(args: argparse.Namespace) -> int:
     return _emit(link.correlations, args)
 
 
-REPORT_STEPS = 7
-
-
-def _progress(enabled: bool, total: int = REPORT_STEPS):
+def _progress(enabled: bool):
     """A text progress bar on stderr for the report's steps (shown only in a terminal)."""
     if not enabled:
         return None
+    from kflow.reporting import N_STEPS
+
+    total = N_STEPS
     done = [0]
 
     def show(message: str) -> None:
@@ -196,7 +196,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _write_report(survey, args: argparse.Namespace) -> int:
-    from kflow.report import report
+    from kflow.reporting import report
 
     out = report(
         survey,

@@ -142,7 +142,8 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_progress_bar_in_a_terminal(capsys):
-    from kflow.cli import REPORT_STEPS, _progress
+    from kflow.cli import _progress
+    from kflow.reporting import N_STEPS as REPORT_STEPS
 
     assert _progress(False) is None
     show = _progress(True)

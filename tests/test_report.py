@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import kflow
-from kflow.report import SECTIONS, build_model
-from kflow.report.render import md_escape
+from kflow.reporting import SECTIONS, build_model
+from kflow.reporting.render import md_escape
 
 EVIL = "<script>alert(1)</script>"
 FAST = {"n_resamples": 30, "n_permutations": 99}
@@ -191,7 +191,7 @@ def test_formats_parameter(tmp_path):
 
 
 def test_pseudonyms_are_stable_and_distinct():
-    from kflow.report.model import Pseudonyms
+    from kflow.reporting.model import Pseudonyms
 
     ids = [f"F{i}" for i in range(500)]
     a, b = Pseudonyms(ids, "k"), Pseudonyms(ids, "k")

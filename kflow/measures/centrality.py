@@ -16,8 +16,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
+from kflow._layers import Layer, build_layer, per_layer, resolve_missing
 from kflow.exceptions import bad_parameter
-from kflow.measures._layers import Layer, build_layer, per_layer, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["CENTRALITY_COLUMNS", "centrality"]

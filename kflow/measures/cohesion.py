@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._layers import build_layer, one_layer, resolve_missing
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
-from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["cliques", "core_periphery", "k_core"]

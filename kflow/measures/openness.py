@@ -11,9 +11,9 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
+from kflow._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
-from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["EIResult", "ei_index", "external_openness"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kflow.measures._layers import Layer, build_layer, layer_keys, resolve_missing
+from kflow._layers import Layer, build_layer, layer_keys, resolve_missing
 from kflow.measures.centrality import centrality_of_layer, flow_graph
 from kflow.survey import Survey
 

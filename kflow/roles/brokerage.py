@@ -24,10 +24,10 @@ from scipy.special import comb
 
 from kflow import vocabulary as V
 from kflow._inference import exceedances, p_from_counts
+from kflow._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow.exceptions import KflowError, SurveyError
-from kflow.measures._layers import build_layer, one_layer, resolve_groups, resolve_missing
 from kflow.survey import Survey
 
 __all__ = ["BrokerageResult", "brokerage"]

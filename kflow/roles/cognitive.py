@@ -34,7 +34,7 @@ _OPENNESS_COLUMNS = (
 )
 # Degree-type local axes use the normalized column, so a numeric threshold means the same in
 # clusters of different size.
-_NORMALIZED_AXIS = {
+NORMALIZED_AXES = {
     "degree": "degree_norm",
     "in_degree": "in_degree_norm",
     "out_degree": "out_degree_norm",
@@ -58,7 +58,7 @@ def _check_rule(rule: Any, fn: str, name: str = "threshold") -> Any:
     raise bad_parameter(fn, name, _THRESHOLD_HELP, rule)
 
 
-def _split_rule(threshold: Any, fn: str) -> dict[str, Any]:
+def split_rule(threshold: Any, fn: str) -> dict[str, Any]:
     if isinstance(threshold, Mapping):
         extra = set(threshold) - {"local", "external"}
         if extra:
@@ -98,7 +98,7 @@ def axis_scores(
 ) -> tuple[pd.Series, pd.Series]:
     """The local-connectivity and external-openness score of every firm."""
     fn = "classify_roles"
-    local_col = _NORMALIZED_AXIS.get(local, local)
+    local_col = NORMALIZED_AXES.get(local, local)
     if local_col not in CENTRALITY_COLUMNS:
         raise bad_parameter(fn, "local", f"a centrality column {list(CENTRALITY_COLUMNS)}", local)
     table = centrality(survey, measures=[local_col], relation=relation, wave=wave, missing=missing)
@@ -268,7 +268,7 @@ def classify_roles(
      'external_star']
     """
     fn = "classify_roles"
-    rule = _split_rule(threshold, fn)
+    rule = split_rule(threshold, fn)
     local_scores, external_scores = axis_scores(
         survey, local, external, relation=relation, wave=wave, missing=missing
     )

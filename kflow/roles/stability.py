@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._layers import build_layer, one_layer, resolve_missing
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
-from kflow.measures._layers import build_layer, one_layer, resolve_missing
 from kflow.measures.centrality import centrality_of_layer
-from kflow.roles.cognitive import _NORMALIZED_AXIS, _split_rule, classify_roles
+from kflow.roles.cognitive import NORMALIZED_AXES, classify_roles, split_rule
 from kflow.survey import Survey
 
 __all__ = ["role_stability"]
@@ -118,7 +118,7 @@ def role_stability(
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise bad_parameter(fn, "n_resamples", "a positive integer", n_resamples)
     missing = resolve_missing(survey, missing, fn)
-    rule = _split_rule(threshold, fn)
+    rule = split_rule(threshold, fn)
     observed = classify_roles(
         survey,
         local=local,
@@ -129,7 +129,7 @@ def role_stability(
         missing=missing,
     )
     rng = as_generator(seed)
-    local_col = _NORMALIZED_AXIS.get(local, local)
+    local_col = NORMALIZED_AXES.get(local, local)
     n = survey.n_firms
 
     if scheme == "thresholds":

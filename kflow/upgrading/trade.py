@@ -289,7 +289,7 @@ def kaplinsky_readman_figure(table: pd.DataFrame, *, label: str = "country") -> 
     import matplotlib
     from matplotlib.figure import Figure
 
-    from kflow.report.figures import RC, _svg
+    from kflow._plotting import RC, svg_text
 
     unit = "unit_value_change" if "unit_value_change" in table.columns else "delta_v"
     data = table.dropna(subset=["share_change", unit])
@@ -321,4 +321,4 @@ def kaplinsky_readman_figure(table: pd.DataFrame, *, label: str = "country") -> 
         ax.set_xlabel("change in market share")
         ax.set_ylabel("change in unit value")
         ax.set_title("Kaplinsky & Readman outcomes")
-        return _svg(fig)
+        return svg_text(fig)

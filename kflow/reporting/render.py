@@ -11,7 +11,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from kflow.report.model import ROLE_LABELS, SECTIONS, ReportModel
+from kflow.reporting.model import ROLE_LABELS, ReportModel
+from kflow.reporting.sections import SECTIONS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
 
@@ -59,7 +60,7 @@ def _environment(html: bool) -> jinja2.Environment:
     """Templates with autoescaping for HTML; for Markdown every data string goes through the
     ``md`` filter instead (HTML escaping would be wrong there)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("kflow.report", "templates"),
+        loader=jinja2.PackageLoader("kflow.reporting", "templates"),
         autoescape=html,
         keep_trailing_newline=True,
         trim_blocks=True,

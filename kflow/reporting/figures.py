@@ -7,8 +7,6 @@ searched and is escaped by matplotlib's SVG writer).
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -16,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from kflow import vocabulary as V
+from kflow._plotting import RC, svg_text
 
 COLORS = {
     V.GATEKEEPER: "#c0392b",
@@ -26,23 +25,6 @@ COLORS = {
 }
 # Above this many firms the sociogram leaves firm labels out (the quadrant plot keeps them).
 MAX_LABELS = 80
-RC = {
-    "svg.hashsalt": "kflow",
-    "svg.fonttype": "none",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-
-
-def _svg(fig) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight")
-    text = buf.getvalue()
-    # Drop the XML prolog and DOCTYPE so the SVG can be inlined in HTML.
-    return text[text.index("<svg") :]
-
-
 def _label(role) -> str:
     return "unclassified" if role is None else str(role).replace("_", " ")
 
@@ -82,7 +64,7 @@ def quadrant_plot(
         ax.set_ylabel(f"external openness ({external})")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         ax.set_title("Cognitive roles: high = strictly above the dashed threshold")
-        return _svg(fig)
+        return svg_text(fig)
 
 
 def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
@@ -161,7 +143,7 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
         )
         ax.set_xlim(-1.35, 1.35)
         ax.set_ylim(-1.35, 1.35)
-        return _svg(fig)
+        return svg_text(fig)
 
 
 def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None:
@@ -207,4 +189,4 @@ def outcome_by_role(data: pd.DataFrame, outcome: str, *, seed: int = 0) -> str:
         ax.set_xticks(range(len(roles)), [_label(r) for r in roles])
         ax.set_ylabel(outcome.replace("_", " "))
         ax.set_title(f"{outcome.replace('_', ' ')} by cognitive role")
-        return _svg(fig)
+        return svg_text(fig)

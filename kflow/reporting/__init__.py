@@ -1,4 +1,6 @@
-"""The gatekeeper report: computed, assembled into a plain model, then rendered.
+"""The gatekeeper report: computed section by section into a plain model, then rendered.
+
+The subpackage is ``kflow.reporting``; its entry point is exported as ``kflow.report``.
 
 ``kflow.report(survey, out_dir)`` writes ``report.html`` (self-contained, figures inlined as SVG),
 ``report.md`` (figures in ``figures/``) and every table as CSV and JSON in ``tables/``. The same
@@ -11,11 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kflow.exceptions import bad_parameter
-from kflow.report.model import SECTIONS, ReportModel, build_model
-from kflow.report.render import render_html, render_markdown, write_tables
+from kflow.reporting.model import ReportModel
+from kflow.reporting.render import render_html, render_markdown, write_tables
+from kflow.reporting.sections import N_STEPS, SECTIONS, build_model
 from kflow.survey import Survey
 
-__all__ = ["SECTIONS", "ReportModel", "build_model", "report"]
+__all__ = ["N_STEPS", "SECTIONS", "ReportModel", "build_model", "report"]
 
 FORMATS = ("html", "md", "csv", "json")
 

@@ -1,0 +1,32 @@
+"""Deterministic SVG output for every kflow figure (the report's and the meso level's).
+
+Figures are drawn with matplotlib's object API (no pyplot state) inside ``rc_context(RC)``, and
+turned into SVG text by :func:`svg_text`: a fixed hash salt for element ids, no date in the
+metadata, text kept as text (searchable, and escaped by matplotlib's SVG writer).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["RC", "svg_text"]
+
+RC = {
+    "svg.hashsalt": "kflow",
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG text without the XML prolog, ready to inline in HTML."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
