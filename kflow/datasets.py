@@ -158,6 +158,49 @@ def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _outside_sources(rng: np.random.Generator, log_rate: np.ndarray) -> tuple[np.ndarray, list]:
+    """How many distinct outside actors each firm uses, and its (firm, actor, type, value) rows."""
+    actors = [(a, t) for t, names in _ACTORS.items() for a in names]
+    k = np.minimum(rng.poisson(np.exp(log_rate)), len(actors))
+    ext_rows = []
+    for i in range(len(log_rate)):
+        for a in sorted(rng.choice(len(actors), size=k[i], replace=False)):
+            ext_rows.append((i, actors[a][0], actors[a][1], 1 + rng.binomial(2, 0.5)))
+    return k, ext_rows
+
+
+def _standardize(x: np.ndarray) -> np.ndarray:
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 0 else x * 0.0
+
+
+def _upgrading_scores(
+    rng: np.random.Generator,
+    c: np.ndarray,
+    flow: np.ndarray,
+    k: np.ndarray,
+    effects: tuple[float, float, float, float],
+) -> dict[str, np.ndarray]:
+    """Upgrading of each type on 0-3 from capacity, true local ties and outside sources."""
+    capacity, local, external, noise = effects
+    local_true = flow.sum(axis=0) + flow.sum(axis=1)
+    latent = (
+        capacity * c
+        + local * _standardize(local_true)
+        + external * _standardize(k.astype(float))
+    )
+    cuts = {
+        "product": [-1.0, 0.0, 1.0],
+        "process": [-0.8, 0.2, 1.2],
+        "functional": [0.0, 1.0, 2.0],
+        "intersectoral": [0.8, 1.8, 2.8],
+    }
+    return {
+        kind: np.digitize(latent + rng.normal(scale=noise, size=len(c)), cut)
+        for kind, cut in cuts.items()
+    }
+
+
 def simulate_cluster(
     n_firms: int = 32,
     *,
@@ -270,16 +313,9 @@ def simulate_cluster(
     np.fill_diagonal(flow, False)
     values = 1 + rng.binomial(2, _logistic(c)[:, None], size=(n, n))
 
-    actors = [(a, t) for t, names in _ACTORS.items() for a in names]
-    k = np.minimum(
-        rng.poisson(np.exp(external_base + external_capacity * c + external_orientation * o)),
-        len(actors),
+    k, ext_rows = _outside_sources(
+        rng, external_base + external_capacity * c + external_orientation * o
     )
-    ext_rows = []
-    for i in range(n):
-        for a in sorted(rng.choice(len(actors), size=k[i], replace=False)):
-            ext_rows.append((i, actors[a][0], actors[a][1], 1 + rng.binomial(2, 0.5)))
-
     respondent = rng.random(n) >= nonresponse
     ids = [f"W{i + 1:02d}" for i in range(n)]
     names = [
@@ -288,26 +324,8 @@ def simulate_cluster(
         for i in range(n)
     ]
 
-    local_true = flow.sum(axis=0) + flow.sum(axis=1)
-    ext_true = k.astype(float)
-
-    def z(x: np.ndarray) -> np.ndarray:
-        sd = x.std()
-        return (x - x.mean()) / sd if sd > 0 else x * 0.0
-
-    latent = (
-        upgrading_capacity * c + upgrading_local * z(local_true) + upgrading_external * z(ext_true)
-    )
-    cuts = {
-        "product": [-1.0, 0.0, 1.0],
-        "process": [-0.8, 0.2, 1.2],
-        "functional": [0.0, 1.0, 2.0],
-        "intersectoral": [0.8, 1.8, 2.8],
-    }
-    upgrading = {
-        kind: np.digitize(latent + rng.normal(scale=upgrading_noise, size=n), cut)
-        for kind, cut in cuts.items()
-    }
+    effects = (upgrading_capacity, upgrading_local, upgrading_external, upgrading_noise)
+    upgrading = _upgrading_scores(rng, c, flow, k, effects)
 
     firms = pd.DataFrame(
         {

@@ -30,14 +30,17 @@ class GroupComparison(Result):
     Attributes
     ----------
     omnibus : pandas.DataFrame
-        One row: ``test`` (kruskal_wallis, or fisher_exact / chi2_permutation for a binary
-        outcome), ``statistic``, ``effect_size`` (epsilon^2 = H / (n - 1); Cramer's V for binary),
-        ``p_asymptotic``, ``p_permutation``, ``n``, ``n_groups``.
+        One row: ``test`` (``kruskal_wallis``, or ``chi2_permutation`` for a binary outcome),
+        ``statistic``, ``effect_size`` and ``effect_measure`` naming it (``epsilon_squared``
+        = H / (n - 1); ``cramers_v`` for a binary outcome), ``p_asymptotic``, ``p_permutation``,
+        ``n``, ``n_groups``.
     pairwise : pandas.DataFrame
         One row per pair of groups: ``group_1``, ``group_2``, ``n_1``, ``n_2``, ``statistic``
-        (Mann-Whitney U of group 1; or the odds ratio), ``effect_size`` (rank-biserial r =
-        2 U / (n_1 n_2) - 1, positive when group 1 tends higher), ``p_asymptotic``,
-        ``p_exact_or_permutation``, ``p_method`` (exact or permutation), ``p_holm``.
+        (Mann-Whitney U of group 1; for a binary outcome Fisher's odds ratio), ``effect_size``
+        and ``effect_measure`` naming it (``rank_biserial`` r = 2 U / (n_1 n_2) - 1, positive
+        when group 1 tends higher; for a binary outcome ``share_difference``, the share of
+        group 1 minus that of group 2), ``p_asymptotic``, ``p_exact_or_permutation``,
+        ``p_method`` (exact or permutation), ``p_holm``.
     groups : pandas.DataFrame
         Per group: ``n``, ``mean``, ``median`` (or ``share`` for binary), and ``tested`` (False
         for groups with fewer than two firms, which are reported, not compared).
@@ -147,7 +150,7 @@ def compare_groups(
     [[0.0, -1.0, 0.0286]]
     """
     require_columns(data, [outcome, by], "compare_groups")
-    rng = as_generator(seed)
+    rng = as_generator(seed, "compare_groups")
     d = data[[by, outcome]].dropna()
     y = pd.to_numeric(d[outcome], errors="coerce")
     if y.isna().any():
@@ -159,117 +162,19 @@ def compare_groups(
     group_table["mean"] = y.groupby(d[by]).mean()
     group_table["median"] = y.groupby(d[by]).median()
     group_table["tested"] = group_table.index.isin(tested)
+    if binary:
+        group_table["share"] = y.groupby(d[by]).mean()
     keep = d[by].isin(tested).to_numpy()
-    labels = d[by].to_numpy()[keep]
     values = y.to_numpy(dtype=float)[keep]
-    codes, names = pd.factorize(pd.Series(labels), sort=True)
-    G, n = len(names), len(values)
-    if G < 2:
+    codes, names = pd.factorize(pd.Series(d[by].to_numpy()[keep]), sort=True)
+    if len(names) < 2:
         raise DataError(
             f"compare_groups: fewer than two groups of {by!r} have two or more firms with "
             f"{outcome!r}; nothing to compare."
         )
     perms = rng.permuted(np.tile(codes, (n_permutations, 1)), axis=1) if n_permutations else None
-
-    if not binary:
-        h, p_asym = stats.kruskal(*[values[codes == g] for g in range(G)])
-        ranks = stats.rankdata(values)
-        _, t = np.unique(values, return_counts=True)
-        tie = 1 - np.sum(t**3 - t) / (n**3 - n)
-        sizes = np.bincount(codes, minlength=G).astype(float)
-        if perms is not None:
-            onehot = perms[..., None] == np.arange(G)
-            p_perm = permutation_p(h, _kruskal_h(ranks, onehot, sizes, tie))
-        else:
-            p_perm = np.nan
-        omnibus = {
-            "test": "kruskal_wallis",
-            "statistic": float(h),
-            "effect_size": float(h / (n - 1)),
-            "p_asymptotic": float(p_asym),
-        }
-    else:
-        table = pd.crosstab(codes, values).to_numpy()
-        chi2, p_asym, _, _ = stats.chi2_contingency(table, correction=False)
-        cramer = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
-        if perms is not None:
-            sims = []
-            expected_row = np.bincount(codes, minlength=G)
-            col_share = values.mean()
-            for_perm = values[None, :]
-            ones = np.stack([((perms == g) * for_perm).sum(axis=1) for g in range(G)], axis=1)
-            exp1 = expected_row * col_share
-            exp0 = expected_row * (1 - col_share)
-            sims = (((ones - exp1) ** 2) / exp1 + ((expected_row - ones - exp0) ** 2) / exp0).sum(
-                axis=1
-            )
-            p_perm = permutation_p(chi2, sims)
-        else:
-            p_perm = np.nan
-        group_table["share"] = y.groupby(d[by]).mean()
-        omnibus = {
-            "test": "chi2_permutation",
-            "statistic": float(chi2),
-            "effect_size": float(cramer),
-            "p_asymptotic": float(p_asym),
-        }
-    omnibus.update(p_permutation=float(p_perm), n=int(n), n_groups=int(G))
-
-    rows = []
-    for a, b in itertools.combinations(range(G), 2):
-        x, z = values[codes == a], values[codes == b]
-        if binary:
-            tab = np.array([[x.sum(), len(x) - x.sum()], [z.sum(), len(z) - z.sum()]])
-            odds, p_exact = stats.fisher_exact(tab)
-            p_as = (
-                stats.chi2_contingency(tab, correction=False)[1]
-                if (tab.sum(0) > 0).all()
-                else np.nan
-            )
-            rows.append(
-                (
-                    names[a],
-                    names[b],
-                    len(x),
-                    len(z),
-                    float(odds),
-                    float(x.mean() - z.mean()),
-                    float(p_as),
-                    float(p_exact),
-                    "exact",
-                )
-            )
-        else:
-            u, p, method = _mwu_pair(x, z, max(n_permutations, 1), rng)
-            p_as = stats.mannwhitneyu(x, z, alternative="two-sided", method="asymptotic").pvalue
-            rows.append(
-                (
-                    names[a],
-                    names[b],
-                    len(x),
-                    len(z),
-                    u,
-                    float(2 * u / (len(x) * len(z)) - 1),
-                    float(p_as),
-                    p,
-                    method,
-                )
-            )
-    pairwise = pd.DataFrame(
-        rows,
-        columns=[
-            "group_1",
-            "group_2",
-            "n_1",
-            "n_2",
-            "statistic",
-            "effect_size",
-            "p_asymptotic",
-            "p_exact_or_permutation",
-            "p_method",
-        ],
-    )
-    pairwise["p_holm"] = adjust_p(pairwise["p_exact_or_permutation"].to_numpy(), "holm")
+    omnibus = (_binary_omnibus if binary else _rank_omnibus)(values, codes, len(names), perms)
+    pairwise = _pairwise(values, codes, names, binary, n_permutations, rng)
     return GroupComparison(
         omnibus=pd.DataFrame([omnibus]),
         pairwise=pairwise,
@@ -279,3 +184,96 @@ def compare_groups(
         n_permutations=int(n_permutations),
         seed=seed_echo(seed),
     )
+
+
+def _rank_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dict:
+    """Kruskal-Wallis H with epsilon^2 and its permutation p-value."""
+    n = len(values)
+    h, p_asym = stats.kruskal(*[values[codes == g] for g in range(G)])
+    p_perm = np.nan
+    if perms is not None:
+        ranks = stats.rankdata(values)
+        _, t = np.unique(values, return_counts=True)
+        tie = 1 - np.sum(t**3 - t) / (n**3 - n)
+        sizes = np.bincount(codes, minlength=G).astype(float)
+        onehot = perms[..., None] == np.arange(G)
+        p_perm = permutation_p(h, _kruskal_h(ranks, onehot, sizes, tie))
+    return {
+        "test": "kruskal_wallis",
+        "statistic": float(h),
+        "effect_size": float(h / (n - 1)),
+        "effect_measure": "epsilon_squared",
+        "p_asymptotic": float(p_asym),
+        "p_permutation": float(p_perm),
+        "n": int(n),
+        "n_groups": int(G),
+    }
+
+
+def _binary_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dict:
+    """Pearson chi-square of group x outcome with Cramer's V and its permutation p-value."""
+    n = len(values)
+    table = pd.crosstab(codes, values).to_numpy()
+    chi2, p_asym, _, _ = stats.chi2_contingency(table, correction=False)
+    cramer = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
+    p_perm = np.nan
+    if perms is not None:
+        row_totals = np.bincount(codes, minlength=G)
+        share = values.mean()
+        ones = np.stack([((perms == g) * values[None, :]).sum(axis=1) for g in range(G)], axis=1)
+        exp1, exp0 = row_totals * share, row_totals * (1 - share)
+        sims = (((ones - exp1) ** 2) / exp1 + ((row_totals - ones - exp0) ** 2) / exp0).sum(axis=1)
+        p_perm = permutation_p(chi2, sims)
+    return {
+        "test": "chi2_permutation",
+        "statistic": float(chi2),
+        "effect_size": float(cramer),
+        "effect_measure": "cramers_v",
+        "p_asymptotic": float(p_asym),
+        "p_permutation": float(p_perm),
+        "n": int(n),
+        "n_groups": int(G),
+    }
+
+
+PAIRWISE_COLUMNS = (
+    "group_1",
+    "group_2",
+    "n_1",
+    "n_2",
+    "statistic",
+    "effect_size",
+    "effect_measure",
+    "p_asymptotic",
+    "p_exact_or_permutation",
+    "p_method",
+)
+
+
+def _pairwise(
+    values: np.ndarray,
+    codes: np.ndarray,
+    names: pd.Index,
+    binary: bool,
+    n_permutations: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """One test per pair of groups: Fisher's exact test (binary) or Mann-Whitney U."""
+    rows = []
+    for a, b in itertools.combinations(range(len(names)), 2):
+        x, z = values[codes == a], values[codes == b]
+        if binary:
+            tab = np.array([[x.sum(), len(x) - x.sum()], [z.sum(), len(z) - z.sum()]])
+            odds, p_exact = stats.fisher_exact(tab)
+            ok = (tab.sum(0) > 0).all()
+            p_as = stats.chi2_contingency(tab, correction=False)[1] if ok else np.nan
+            test = (float(odds), float(x.mean() - z.mean()), "share_difference")
+            p, method = float(p_exact), "exact"
+        else:
+            u, p, method = _mwu_pair(x, z, max(n_permutations, 1), rng)
+            p_as = stats.mannwhitneyu(x, z, alternative="two-sided", method="asymptotic").pvalue
+            test = (u, float(2 * u / (len(x) * len(z)) - 1), "rank_biserial")
+        rows.append((names[a], names[b], len(x), len(z), *test, float(p_as), p, method))
+    pairwise = pd.DataFrame(rows, columns=list(PAIRWISE_COLUMNS))
+    pairwise["p_holm"] = adjust_p(pairwise["p_exact_or_permutation"].to_numpy(), "holm")
+    return pairwise

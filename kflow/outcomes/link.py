@@ -12,6 +12,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
+from kflow.exceptions import KflowError
 from kflow.measures.centrality import centrality
 from kflow.measures.openness import external_openness
 from kflow.outcomes._stats import UPGRADING_TYPES, check_upgrading_scale
@@ -129,72 +130,18 @@ def link_upgrading(
     >>> sorted(link.comparisons)
     ['functional', 'intersectoral', 'process', 'product', 'upgrading_sum']
     """
-    rng = as_generator(seed)
+    rng = as_generator(seed, "link_upgrading")
     seed_out = seed_echo(seed)
     notes: list[str] = []
-    firms = survey.firms
-    check_upgrading_scale(firms, [c for c in outcomes if c in UPGRADING_TYPES], "survey.firms")
-    present = [c for c in outcomes if c in firms.columns]
-    absent = [c for c in outcomes if c not in firms.columns]
-    if absent:
-        notes.append(f"outcomes not in the firms table, skipped: {', '.join(absent)}")
-    data = pd.DataFrame(index=firms.index)
     roles = roles if roles is not None else classify_roles(survey)
-    data["role"] = roles.table["role"]
-    c = centrality(survey, measures=["degree_norm", "in_degree", "out_degree", "betweenness"])
-    o = external_openness(survey)
-    data = data.join(c).join(o[["external_ties", "ei_index"]])
-    for col in present:
-        data[col] = pd.to_numeric(firms[col], errors="coerce")
-    outcome_cols = list(present)
-    if all(t in present for t in UPGRADING_TYPES):
-        data["upgrading_sum"] = data[list(UPGRADING_TYPES)].sum(axis=1, skipna=False)
-        outcome_cols.append("upgrading_sum")
-
-    comparisons: dict[str, GroupComparison] = {}
-    for col in outcome_cols:
-        try:
-            comparisons[col] = compare_groups(
-                data, col, by="role", n_permutations=n_permutations, seed=rng
-            )
-        except Exception as exc:  # a comparison that cannot run is reported, not hidden
-            notes.append(f"{col} by role not compared: {exc}")
-    omnibus = (
-        pd.concat(
-            [comp.omnibus.assign(outcome=name) for name, comp in comparisons.items()],
-            ignore_index=True,
-        )
-        if comparisons
-        else pd.DataFrame()
-    )
+    data, outcome_cols = _outcome_data(survey, roles, outcomes, notes)
+    comparisons, omnibus = _role_comparisons(data, outcome_cols, n_permutations, rng, notes)
     correlations = (
         correlate(data[list(MEASURES)], data[outcome_cols], n_permutations=n_permutations, seed=rng)
         if outcome_cols
-        else (pd.DataFrame())
+        else pd.DataFrame()
     )
-
-    cap_cols = (
-        list(capacity)
-        if capacity is not None
-        else [col for col in CAPACITY_DEFAULT if col in firms.columns]
-    )
-    cap = cap_corr = homophily = None
-    if cap_cols:
-        cap = absorptive_capacity_index(firms, cap_cols)
-        data["absorptive_capacity"] = cap.scores
-        cap_corr = correlate(
-            data[list(MEASURES)],
-            data[["absorptive_capacity"]],
-            n_permutations=n_permutations,
-            seed=rng,
-        )
-        known = cap.scores.dropna().index
-        if len(known) >= 4:
-            y = relation_matrix(survey).loc[known, known]
-            x = attribute_matrix(cap.scores.loc[known], "absdiff")
-            homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations, seed=rng)
-    else:
-        notes.append("no absorptive-capacity components: capacity analyses skipped")
+    cap, cap_corr, homophily = _capacity(survey, data, capacity, n_permutations, rng, notes)
     # The sub-analyses drew from one generator seeded with ``seed``; report that seed.
     for table in (correlations, cap_corr):
         if table is not None and len(table):
@@ -213,3 +160,87 @@ def link_upgrading(
         seed_out,
         int(n_permutations),
     )
+
+
+def _outcome_data(
+    survey: Survey, roles: RoleAssignment, outcomes: Sequence[str], notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per firm: role, the position measures and the outcomes found."""
+    firms = survey.firms
+    check_upgrading_scale(firms, [c for c in outcomes if c in UPGRADING_TYPES], "survey.firms")
+    present = [c for c in outcomes if c in firms.columns]
+    absent = [c for c in outcomes if c not in firms.columns]
+    if absent:
+        notes.append(f"outcomes not in the firms table, skipped: {', '.join(absent)}")
+    data = pd.DataFrame(index=firms.index)
+    data["role"] = roles.table["role"]
+    c = centrality(survey, measures=["degree_norm", "in_degree", "out_degree", "betweenness"])
+    o = external_openness(survey)
+    data = data.join(c).join(o[["external_ties", "ei_index"]])
+    for col in present:
+        data[col] = pd.to_numeric(firms[col], errors="coerce")
+    outcome_cols = list(present)
+    if all(t in present for t in UPGRADING_TYPES):
+        data["upgrading_sum"] = data[list(UPGRADING_TYPES)].sum(axis=1, skipna=False)
+        outcome_cols.append("upgrading_sum")
+    return data, outcome_cols
+
+
+def _role_comparisons(
+    data: pd.DataFrame,
+    outcome_cols: list[str],
+    n_permutations: int,
+    rng: np.random.Generator,
+    notes: list[str],
+) -> tuple[dict[str, GroupComparison], pd.DataFrame]:
+    """Each outcome compared across roles; a comparison that cannot run is reported."""
+    comparisons: dict[str, GroupComparison] = {}
+    for col in outcome_cols:
+        try:
+            comparisons[col] = compare_groups(
+                data, col, by="role", n_permutations=n_permutations, seed=rng
+            )
+        except KflowError as exc:
+            notes.append(f"{col} by role not compared: {exc}")
+    if not comparisons:
+        return comparisons, pd.DataFrame()
+    omnibus = pd.concat(
+        [comp.omnibus.assign(outcome=name) for name, comp in comparisons.items()],
+        ignore_index=True,
+    )
+    return comparisons, omnibus
+
+
+def _capacity(
+    survey: Survey,
+    data: pd.DataFrame,
+    capacity: Sequence[str] | None,
+    n_permutations: int,
+    rng: np.random.Generator,
+    notes: list[str],
+) -> tuple[CapacityIndex | None, pd.DataFrame | None, QAPResult | None]:
+    """Absorptive capacity index, its correlations with position, and capacity homophily."""
+    firms = survey.firms
+    cap_cols = (
+        list(capacity)
+        if capacity is not None
+        else [col for col in CAPACITY_DEFAULT if col in firms.columns]
+    )
+    if not cap_cols:
+        notes.append("no absorptive-capacity components: capacity analyses skipped")
+        return None, None, None
+    cap = absorptive_capacity_index(firms, cap_cols)
+    data["absorptive_capacity"] = cap.scores
+    cap_corr = correlate(
+        data[list(MEASURES)],
+        data[["absorptive_capacity"]],
+        n_permutations=n_permutations,
+        seed=rng,
+    )
+    homophily = None
+    known = cap.scores.dropna().index
+    if len(known) >= 4:
+        y = relation_matrix(survey).loc[known, known]
+        x = attribute_matrix(cap.scores.loc[known], "absdiff")
+        homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations, seed=rng)
+    return cap, cap_corr, homophily

@@ -179,6 +179,19 @@ def _permuted_cross_products(
     return out
 
 
+def _named_matrices(x_matrices) -> tuple[list[str], list]:
+    """Predictor names and matrices from a matrix, a sequence or a dict of them."""
+    if isinstance(x_matrices, dict):
+        return list(x_matrices), list(x_matrices.values())
+    if isinstance(x_matrices, (pd.DataFrame, np.ndarray)):
+        return ["x1"], [x_matrices]
+    if isinstance(x_matrices, Sequence):
+        return [f"x{i + 1}" for i in range(len(x_matrices))], list(x_matrices)
+    raise bad_parameter(
+        "qap", "x_matrices", "a matrix, a list of matrices or a dict", type(x_matrices).__name__
+    )
+
+
 def _blocks(k: int, n: int):
     size = max(1, min(k, 20_000_000 // max(n * n, 1)))
     for start in range(0, k, size):
@@ -232,52 +245,54 @@ def qap(
     """
     if method not in ("correlation", "mrqap"):
         raise bad_parameter("qap", "method", "one of {'correlation', 'mrqap'}", method)
-    if isinstance(x_matrices, dict):
-        names, mats = list(x_matrices), list(x_matrices.values())
-    elif isinstance(x_matrices, (pd.DataFrame, np.ndarray)):
-        names, mats = ["x1"], [x_matrices]
-    elif isinstance(x_matrices, Sequence):
-        names, mats = [f"x{i + 1}" for i in range(len(x_matrices))], list(x_matrices)
-    else:
-        raise bad_parameter(
-            "qap", "x_matrices", "a matrix, a list of matrices or a dict", type(x_matrices).__name__
-        )
+    names, mats = _named_matrices(x_matrices)
     Y, ids = _as_array(y_matrix, None, "y")
     Xs = [_as_array(M, ids, name)[0] for M, name in zip(mats, names, strict=True)]
     n = len(Y)
     if any(X.shape != Y.shape for X in Xs):
         raise DataError("qap: every matrix must have the shape of y_matrix.")
     off = ~np.eye(n, dtype=bool)
-    y = Y[off]
-    rng = as_generator(seed)
+    rng = as_generator(seed, "qap")
     perms = np.argsort(rng.random((n_permutations, n)), axis=1) if n_permutations else None
     seed_out = seed_echo(seed)
 
     if method == "correlation":
-        rows = {}
-        sy = np.sqrt(((y - y.mean()) ** 2).sum())
-        for name, X in zip(names, Xs, strict=True):
-            x = X[off]
-            sx = np.sqrt(((x - x.mean()) ** 2).sum())
-            valid = sx > 0 and sy > 0
-            r = float((y - y.mean()) @ (x - x.mean()) / (sx * sy)) if valid else np.nan
-            sims = np.empty(0)
-            if n_permutations:
-                # Relabelling keeps each matrix's cell mean: r follows from the cross product.
-                cross = _permuted_cross_products(Y, X, off, perms)
-                sims = (cross - len(y) * y.mean() * x.mean()) / (sx * sy)
-            rows[name] = {
-                "r": r,
-                "expected": float(sims.mean()) if n_permutations else np.nan,
-                "p_greater": permutation_p(r, sims, alternative="greater"),
-                "p_less": permutation_p(r, sims, alternative="less"),
-                "p_two_sided": permutation_p(r, sims, alternative="two-sided"),
-            }
-        table = pd.DataFrame.from_dict(rows, orient="index")
-        table.index.name = "predictor"
+        table = _qap_correlations(Y, Xs, names, off, perms, n_permutations)
         return QAPResult(table, method, int(n_permutations), seed_out, n, int(off.sum()))
+    return _mrqap(Y, Xs, names, off, perms, n_permutations, seed_out)
 
-    # MRQAP with double semi-partialling.
+
+def _qap_correlations(Y, Xs, names, off, perms, n_permutations) -> pd.DataFrame:
+    """Pearson r of y with each x over off-diagonal cells, with QAP p-values."""
+    y = Y[off]
+    rows = {}
+    sy = np.sqrt(((y - y.mean()) ** 2).sum())
+    for name, X in zip(names, Xs, strict=True):
+        x = X[off]
+        sx = np.sqrt(((x - x.mean()) ** 2).sum())
+        valid = sx > 0 and sy > 0
+        r = float((y - y.mean()) @ (x - x.mean()) / (sx * sy)) if valid else np.nan
+        sims = np.empty(0)
+        if n_permutations:
+            # Relabelling keeps each matrix's cell mean: r follows from the cross product.
+            cross = _permuted_cross_products(Y, X, off, perms)
+            sims = (cross - len(y) * y.mean() * x.mean()) / (sx * sy)
+        rows[name] = {
+            "r": r,
+            "expected": float(sims.mean()) if n_permutations else np.nan,
+            "p_greater": permutation_p(r, sims, alternative="greater"),
+            "p_less": permutation_p(r, sims, alternative="less"),
+            "p_two_sided": permutation_p(r, sims, alternative="two-sided"),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "predictor"
+    return table
+
+
+def _mrqap(Y, Xs, names, off, perms, n_permutations, seed_out) -> QAPResult:
+    """OLS of y on every x with Dekker-Krackhardt-Snijders semi-partialling permutations."""
+    n = len(Y)
+    y = Y[off]
     m = int(off.sum())
     cols = np.column_stack([np.ones(m)] + [X[off] for X in Xs])
     beta, *_ = np.linalg.lstsq(cols, y, rcond=None)
@@ -311,4 +326,4 @@ def qap(
         index=pd.Index(["intercept", *names], name="predictor"),
     )
     table["r_squared"] = float(r2)
-    return QAPResult(table, method, int(n_permutations), seed_out, n, m)
+    return QAPResult(table, "mrqap", int(n_permutations), seed_out, n, m)

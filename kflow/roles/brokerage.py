@@ -270,27 +270,7 @@ def brokerage(
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     firm_ids = layer.firm_ids
     firm_groups = resolve_groups(survey, groups, fn, cluster=True)
-    labels = [str(g) for g in firm_groups.tolist()]
-    src, dst = list(layer.src), list(layer.dst)
-    nodes = list(firm_ids)
-    ext = survey.external
-    if include_external and len(ext):
-        actors = V.sorted_ids(ext[V.ACTOR])
-        if V.GROUP_OUTSIDE in set(labels):
-            raise SurveyError(
-                "brokerage: a firm group is named 'outside', the group of outside actors; "
-                "rename it."
-            )
-        pos = {a: len(nodes) + i for i, a in enumerate(actors)}
-        nodes += actors
-        labels += [V.GROUP_OUTSIDE] * len(actors)
-        firm_pos = {f: i for i, f in enumerate(firm_ids)}
-        for firm, actor, direction in ext[[V.FIRM_ID, V.ACTOR, V.DIRECTION]].itertuples(
-            index=False
-        ):
-            a, f = pos[actor], firm_pos[firm]
-            src.append(a if direction == "in" else f)
-            dst.append(f if direction == "in" else a)
+    nodes, labels, src, dst = _broker_graph(survey, layer, firm_groups, include_external)
     N = len(nodes)
     if N > MAX_NODES:
         raise KflowError(
@@ -307,14 +287,13 @@ def brokerage(
     E_grp, V_grp, e_net, v_net = _null_model(codes, d)
     expected_all = E_grp[codes]
     sd_all = np.sqrt(V_grp[codes])
-    z_all = _z(raw_all, expected_all, sd_all)
 
     n_f = len(firm_ids)
     index = pd.Index(firm_ids, name=V.FIRM_ID)
+    unknown = layer.unknown_in | layer.unknown_out
 
     def firm_table(values: np.ndarray) -> pd.DataFrame:
         table = pd.DataFrame(values[:n_f], index=index, columns=list(ROLES))
-        unknown = layer.unknown_in | layer.unknown_out
         table.loc[unknown, :] = np.nan
         return table
 
@@ -324,38 +303,23 @@ def brokerage(
         {"raw": net_raw, "expected": e_net, "sd": net_sd, "z": _z(net_raw, e_net, net_sd)},
         index=pd.Index(ROLES, name="role"),
     )
-
     p_sim = sim_mean = None
-    rng = as_generator(seed)
+    rng = as_generator(seed, fn)
     if n_simulations > 0:
-        ge = np.zeros((N, 6))
-        totals = np.zeros((N, 6))
-        net_ge = np.zeros(6)
-        chunk = max(1, min(n_simulations, 4_000_000 // max(N * N, 1)))
-        done = 0
-        while done < n_simulations:
-            k = min(chunk, n_simulations - done)
-            sims = (rng.random((k, N, N)) < d).astype(np.float64)
-            sims[:, np.arange(N), np.arange(N)] = 0.0
-            counts = broker_counts(sims, codes)
-            # Counts of simulations at least as high as observed, one block at a time.
-            ge += exceedances(raw_all, counts)
-            totals += counts.sum(axis=0)
-            net_ge += exceedances(net_raw, counts.sum(axis=1))
-            done += k
-        p_sim = firm_table(p_from_counts(ge, n_simulations))
-        sim_mean = firm_table(totals / n_simulations)
-        network["p_simulated"] = p_from_counts(net_ge, n_simulations)
+        ge, totals, net_p = _simulate(raw_all, codes, d, n_simulations, rng)
+        p_sim, sim_mean = firm_table(ge), firm_table(totals)
+        network["p_simulated"] = net_p
 
     relays = pd.DataFrame(columns=["outside", V.FIRM_ID, "local"], dtype=object)
-    if include_external and len(ext) and isinstance(groups, str) and groups == "cluster":
+    by_cluster = isinstance(groups, str) and groups == "cluster"
+    if include_external and len(survey.external) and by_cluster:
         relays = _relays(A, nodes, n_f)
 
     return BrokerageResult(
         raw=firm_table(raw_all),
         expected=firm_table(expected_all),
         sd=firm_table(sd_all),
-        z=firm_table(z_all),
+        z=firm_table(_z(raw_all, expected_all, sd_all)),
         network=network,
         groups=pd.Series(labels, index=pd.Index(nodes, name="node"), name="group"),
         p_simulated=p_sim,
@@ -364,6 +328,60 @@ def brokerage(
         density=d,
         n_simulations=int(n_simulations),
         seed=seed_echo(seed),
+    )
+
+
+def _broker_graph(
+    survey: Survey, layer, firm_groups: pd.Series, include_external: bool
+) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Nodes (firms, then outside actors), their group labels, and the edges as positions."""
+    labels = [str(g) for g in firm_groups.tolist()]
+    src, dst = list(layer.src), list(layer.dst)
+    nodes = list(layer.firm_ids)
+    ext = survey.external
+    if not (include_external and len(ext)):
+        return nodes, labels, src, dst
+    if V.GROUP_OUTSIDE in set(labels):
+        raise SurveyError(
+            "brokerage: a firm group is named 'outside', the group of outside actors; rename it."
+        )
+    actors = V.sorted_ids(ext[V.ACTOR])
+    pos = {a: len(nodes) + i for i, a in enumerate(actors)}
+    firm_pos = {f: i for i, f in enumerate(layer.firm_ids)}
+    nodes += actors
+    labels += [V.GROUP_OUTSIDE] * len(actors)
+    for firm, actor, direction in ext[[V.FIRM_ID, V.ACTOR, V.DIRECTION]].itertuples(index=False):
+        a, f = pos[actor], firm_pos[firm]
+        src.append(a if direction == "in" else f)
+        dst.append(f if direction == "in" else a)
+    return nodes, labels, src, dst
+
+
+def _simulate(
+    raw_all: np.ndarray, codes: np.ndarray, d: float, n_simulations: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monte Carlo p-values and mean counts from Bernoulli digraphs of density ``d``, in blocks
+    that keep memory bounded; returns node p-values, node means and network p-values."""
+    N = len(codes)
+    ge = np.zeros((N, 6))
+    totals = np.zeros((N, 6))
+    net_ge = np.zeros(6)
+    net_raw = raw_all.sum(axis=0)
+    chunk = max(1, min(n_simulations, 4_000_000 // max(N * N, 1)))
+    done = 0
+    while done < n_simulations:
+        k = min(chunk, n_simulations - done)
+        sims = (rng.random((k, N, N)) < d).astype(np.float64)
+        sims[:, np.arange(N), np.arange(N)] = 0.0
+        counts = broker_counts(sims, codes)
+        ge += exceedances(raw_all, counts)
+        totals += counts.sum(axis=0)
+        net_ge += exceedances(net_raw, counts.sum(axis=1))
+        done += k
+    return (
+        p_from_counts(ge, n_simulations),
+        totals / n_simulations,
+        p_from_counts(net_ge, n_simulations),
     )
 
 

@@ -113,61 +113,50 @@ def trade_decomposition(
                 raise DataError(
                     f"{fn}: no record for reporter {who!r}, product {prod!r}, year {year}."
                 )
-        x0, x1 = float(by_year.loc[start, "value"]), float(by_year.loc[end, "value"])
-        q0, q1 = float(by_year.loc[start, "quantity"]), float(by_year.loc[end, "quantity"])
-        w0, w1 = float(w.loc[start, "quantity"]), float(w.loc[end, "quantity"])
-        if min(q0, q1, w0, w1) <= 0:
-            raise DataError(
-                f"{fn}: reporter {rep!r}, product {prod!r}: quantities must be "
-                "positive to define unit values and market shares."
-            )
-        v0, v1 = x0 / q0, x1 / q1
-        m0, m1 = q0 / w0, q1 / w1
-        dx, dq, dv, dw, dm = x1 - x0, q1 - q0, v1 - v0, w1 - w0, m1 - m0
-        terms = {
-            "volume_effect": v1 * dq,
-            "unit_value_effect": q0 * dv,
-            "world_demand_effect": v1 * m0 * dw,
-            "market_share_effect": v1 * dm * w0,
-            "interaction_effect": v1 * dm * dw,
-        }
-        r1 = terms["volume_effect"] + terms["unit_value_effect"] - dx
-        r2 = (
-            terms["world_demand_effect"]
-            + terms["market_share_effect"]
-            + terms["interaction_effect"]
-            + terms["unit_value_effect"]
-            - dx
-        )
-        tol = 1e-9 * max(1.0, abs(x0), abs(x1))
-        rows.append(
-            {
-                "reporter": rep,
-                "product": prod,
-                "start": start,
-                "end": end,
-                "x_start": x0,
-                "x_end": x1,
-                "q_start": q0,
-                "q_end": q1,
-                "v_start": v0,
-                "v_end": v1,
-                "qw_start": w0,
-                "qw_end": w1,
-                "m_start": m0,
-                "m_end": m1,
-                "delta_x": dx,
-                "delta_q": dq,
-                "delta_v": dv,
-                "delta_qw": dw,
-                "delta_m": dm,
-                **terms,
-                "residual_8_1": r1,
-                "residual_8_2": r2,
-                "adds_up": abs(r1) <= tol and abs(r2) <= tol,
-            }
-        )
+        rows.append(_decompose(fn, rep, prod, by_year, w, start, end))
     return pd.DataFrame(rows)
+
+
+def _decompose(
+    fn: str, rep: str, prod: str, by_year: pd.DataFrame, w: pd.DataFrame, start: int, end: int
+) -> dict:
+    """Levels, changes and the terms of eqs. 8.1 and 8.2 for one reporter and product."""
+    x0, x1 = float(by_year.loc[start, "value"]), float(by_year.loc[end, "value"])
+    q0, q1 = float(by_year.loc[start, "quantity"]), float(by_year.loc[end, "quantity"])
+    w0, w1 = float(w.loc[start, "quantity"]), float(w.loc[end, "quantity"])
+    if min(q0, q1, w0, w1) <= 0:
+        raise DataError(
+            f"{fn}: reporter {rep!r}, product {prod!r}: quantities must be "
+            "positive to define unit values and market shares."
+        )
+    v0, v1 = x0 / q0, x1 / q1
+    m0, m1 = q0 / w0, q1 / w1
+    dx, dq, dv, dw, dm = x1 - x0, q1 - q0, v1 - v0, w1 - w0, m1 - m0
+    terms = {
+        "volume_effect": v1 * dq,
+        "unit_value_effect": q0 * dv,
+        "world_demand_effect": v1 * m0 * dw,
+        "market_share_effect": v1 * dm * w0,
+        "interaction_effect": v1 * dm * dw,
+    }
+    r1 = terms["volume_effect"] + terms["unit_value_effect"] - dx
+    r2 = (
+        terms["world_demand_effect"]
+        + terms["market_share_effect"]
+        + terms["interaction_effect"]
+        + terms["unit_value_effect"]
+        - dx
+    )
+    tol = 1e-9 * max(1.0, abs(x0), abs(x1))
+    levels = {"x": (x0, x1), "q": (q0, q1), "v": (v0, v1), "qw": (w0, w1), "m": (m0, m1)}
+    row: dict = {"reporter": rep, "product": prod, "start": start, "end": end}
+    for name, (first, last) in levels.items():
+        row[f"{name}_start"], row[f"{name}_end"] = first, last
+    row.update(delta_x=dx, delta_q=dq, delta_v=dv, delta_qw=dw, delta_m=dm, **terms)
+    row.update(
+        residual_8_1=r1, residual_8_2=r2, adds_up=abs(r1) <= tol and abs(r2) <= tol
+    )
+    return row
 
 
 def _verdicts(dx, dqw, dm, dv) -> tuple[list, list, list]:
