@@ -24,6 +24,7 @@ from kflow.measures import (
     ei_index,
     external_openness,
     k_core,
+    network_summaries,
     network_summary,
 )
 from kflow.outcomes import (
@@ -93,6 +94,7 @@ __all__ = [
     "k_core",
     "knowledge_positions",
     "link_upgrading",
+    "network_summaries",
     "network_summary",
     "qap",
     "read_survey",

@@ -116,17 +116,16 @@ def _reconstruct(src, dst, weight, non, side):
 
 
 def per_layer(survey: Survey, relation, wave, compute) -> pd.DataFrame:
-    """Run ``compute(layer)`` on each layer; one layer gives its table, several a long table."""
+    """Run ``compute(relation, wave)`` on each layer asked for.
+
+    One layer gives its table indexed by ``firm_id``; several give one table indexed by
+    ``(relation, wave, firm_id)`` (``wave`` is None in a survey without waves).
+    """
     keys = layer_keys(survey, relation, wave)
-    frames = []
-    for r, w in keys:
-        out = compute(r, w)
-        if len(keys) > 1:
-            out.insert(0, V.RELATION, r)
-            if survey.waves:
-                out.insert(1, V.WAVE, w)
-        frames.append(out)
-    return frames[0] if len(frames) == 1 else pd.concat(frames)
+    if len(keys) == 1:
+        return compute(*keys[0])
+    frames = {(r, w): compute(r, w) for r, w in keys}
+    return pd.concat(frames, names=[V.RELATION, V.WAVE])
 
 
 def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[str, str | None]:

@@ -214,9 +214,9 @@ def _write_report(survey, args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kflow.datasets import DEMO, load_dataset
+    from kflow.datasets import DEMO, load_network
 
-    return _write_report(load_dataset(DEMO), args)
+    return _write_report(load_network(DEMO), args)
 
 
 def _datasets(args: argparse.Namespace) -> int:

@@ -168,14 +168,17 @@ def test_per_relation_and_wave():
     )
     s = kflow.read_survey(ties, orientation="flow")
     long = kflow.centrality(s)
-    assert long.columns[:2].tolist() == ["relation", "wave"]
+    assert long.index.names == ["relation", "wave", "firm_id"]
     assert len(long) == 2 * s.n_firms
     for w in ("1", "2"):
         one = kflow.centrality(s, wave=w)
-        part = long[long["wave"] == w].drop(columns=["relation", "wave"])
+        part = long.xs(("knowledge", w), level=["relation", "wave"])
         pd.testing.assert_frame_equal(part, one)
-    summary = kflow.network_summary(s)
+    summary = kflow.network_summaries(s)
     assert summary["n_ties"].tolist() == [2, 2]
+    assert kflow.network_summary(s, wave="2")["n_ties"] == 2
+    with pytest.raises(kflow.SurveyError, match="several waves"):
+        kflow.network_summary(s)
 
 
 # -- networkx on the real networks --------------------------------------------------------------

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kflow._layers import Layer, build_layer, layer_keys, resolve_missing
+from kflow import vocabulary as V
+from kflow._layers import Layer, build_layer, layer_keys, one_layer, resolve_missing
 from kflow.measures.centrality import centrality_of_layer, flow_graph
 from kflow.survey import Survey
 
-__all__ = ["SUMMARY_FIELDS", "freeman_centralization", "network_summary"]
+__all__ = ["SUMMARY_FIELDS", "freeman_centralization", "network_summaries", "network_summary"]
 
 #: The fields of :func:`network_summary`, in order.
 SUMMARY_FIELDS = (
@@ -117,7 +118,8 @@ def network_summary(
     survey : Survey
         A validated survey.
     relation, wave : str, optional
-        The layer. With None and several present, a DataFrame with one row per layer.
+        The layer (default: the only one; a survey with several needs the choice, and
+        :func:`network_summaries` gives them all).
     missing : {"nan", "zero", "reconstruct"}, optional
         Treatment of non-respondents (default: the survey's). Under "nan" and "zero" the
         whole-network figures use the observed ties; under "reconstruct" the reconstructed ones.
@@ -152,10 +154,52 @@ def network_summary(
     [3, 0.6666666666666666, 0.5]
     """
     missing = resolve_missing(survey, missing, "network_summary")
+    layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
+    return pd.Series(_summary_of_layer(survey, layer), name="value", dtype=object)[
+        list(SUMMARY_FIELDS)
+    ]
+
+
+def network_summaries(
+    survey: Survey,
+    *,
+    relation: str | None = None,
+    wave: str | None = None,
+    missing: str | None = None,
+) -> pd.DataFrame:
+    """:func:`network_summary` of every layer (relation and wave) asked for, one row each.
+
+    Parameters
+    ----------
+    survey : Survey
+        A validated survey.
+    relation, wave : str, optional
+        Restrict to one relation or one wave (default: every one present).
+    missing : {"nan", "zero", "reconstruct"}, optional
+        Treatment of non-respondents (default: the survey's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer, indexed by ``(relation, wave)``, columns the fields of
+        :func:`network_summary` (less ``relation`` and ``wave``).
+
+    See Also
+    --------
+    network_summary : the same figures for one layer, as a Series.
+
+    Examples
+    --------
+    >>> import pandas as pd, kflow
+    >>> ties = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "c"],
+    ...                      "wave": ["1", "1", "2"]})
+    >>> kflow.network_summaries(kflow.read_survey(ties, orientation="flow"))["n_ties"].tolist()
+    [2, 1]
+    """
+    missing = resolve_missing(survey, missing, "network_summaries")
     rows = [
         _summary_of_layer(survey, build_layer(survey, r, w, missing))
         for r, w in layer_keys(survey, relation, wave)
     ]
-    if len(rows) == 1:
-        return pd.Series(rows[0], name="value", dtype=object)[list(SUMMARY_FIELDS)]
-    return pd.DataFrame(rows, columns=list(SUMMARY_FIELDS))
+    table = pd.DataFrame(rows, columns=list(SUMMARY_FIELDS))
+    return table.set_index([V.RELATION, V.WAVE])

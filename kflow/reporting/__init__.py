@@ -72,7 +72,7 @@ def report(
     Examples
     --------
     >>> import tempfile, kflow
-    >>> s = kflow.datasets.load_dataset("example_cluster")
+    >>> s = kflow.datasets.load_network("example_cluster")
     >>> out = kflow.report(s, tempfile.mkdtemp(), n_resamples=20, n_permutations=99)
     >>> sorted(p.name for p in out.iterdir())
     ['figures', 'report.html', 'report.md', 'tables']

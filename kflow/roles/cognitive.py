@@ -102,7 +102,7 @@ def axis_scores(
     if local_col not in CENTRALITY_COLUMNS:
         raise bad_parameter(fn, "local", f"a centrality column {list(CENTRALITY_COLUMNS)}", local)
     table = centrality(survey, measures=[local_col], relation=relation, wave=wave, missing=missing)
-    if V.RELATION in table.columns:
+    if table.index.nlevels > 1:
         raise SurveyError(
             "classify_roles works on one layer; this survey has several relations or waves: "
             "pass relation= and wave=."

@@ -149,7 +149,7 @@ def compare_upgrading(
     --------
     >>> import kflow
     >>> from kflow.upgrading import compare_upgrading, upgrading_scores
-    >>> t = upgrading_scores(kflow.datasets.load_dataset("latin_american_clusters")
+    >>> t = upgrading_scores(kflow.datasets.load_table("latin_american_clusters")
     ...                      .dropna(subset=["product_upgrading"]))
     >>> compare_upgrading(t, by="collective_efficiency", n_permutations=99, seed=0).omnibus[
     ...     "n"].item()

@@ -87,7 +87,7 @@ def governance_long(
     --------
     >>> import kflow
     >>> from kflow.upgrading import governance_long
-    >>> t = kflow.datasets.load_dataset("latin_american_clusters")
+    >>> t = kflow.datasets.load_table("latin_american_clusters")
     >>> len(governance_long(t, id_columns=["location", "product"]))
     160
     """

@@ -271,7 +271,7 @@ def kaplinsky_readman_figure(table: pd.DataFrame, *, label: str = "country") -> 
     --------
     >>> import kflow
     >>> from kflow.upgrading import classify_product_upgrading, kaplinsky_readman_figure
-    >>> t = classify_product_upgrading(kflow.datasets.load_dataset("mexico_furniture_exports"))
+    >>> t = classify_product_upgrading(kflow.datasets.load_table("mexico_furniture_exports"))
     >>> kaplinsky_readman_figure(t).startswith("<svg")
     True
     """

@@ -1,14 +1,11 @@
-"""Bundled datasets and a generative model of a roster survey.
+"""A documented generative model of a cluster's roster survey, and the files a study would have.
 
-``list_datasets()`` lists what ships with kflow (real published networks, tables of *Upgrading to
-Compete* (Pietrobelli & Rabellotti, eds., 2006) and synthetic clusters), with source and licence;
-``load_dataset(name)`` returns a :class:`kflow.Survey` for a network or a DataFrame for a table;
-``simulate_cluster(...)`` draws a synthetic cluster survey from a documented model.
+:func:`simulate_cluster` draws a synthetic survey (the bundled demo is one draw);
+:func:`write_roster_files` writes a survey as an "asks" roster with its firms and outside ties.
 """
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 import numpy as np
@@ -16,98 +13,12 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._random import as_generator
-from kflow.exceptions import KflowError, bad_parameter
+from kflow.exceptions import bad_parameter
 from kflow.io.reader import read_survey
 from kflow.survey import Survey
 
-__all__ = ["data_path", "list_datasets", "load_dataset", "simulate_cluster", "write_roster_files"]
+__all__ = ["simulate_cluster", "write_roster_files"]
 
-DEMO = "wine_cluster"
-DEMO_SEED = 2006
-
-
-def data_path() -> Path:
-    """The folder holding the bundled data: ``kflow/_data`` in an installed wheel, else the
-    checkout's ``datasets/`` (editable installs)."""
-    try:
-        packaged = importlib.resources.files("kflow") / "_data"
-        if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - defensive
-        pass
-    checkout = Path(__file__).resolve().parent.parent / "datasets"
-    if checkout.is_dir():
-        return checkout
-    raise KflowError(
-        "kflow's bundled data are missing: neither kflow/_data (installed wheel) nor datasets/ "
-        "(checkout) exists. Reinstall kflow."
-    )
-
-
-def list_datasets() -> pd.DataFrame:
-    """The bundled datasets, one row each.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``name``: ``kind`` (network or table), ``files``, ``orientation``,
-        ``n_firms``, ``n_ties``, ``description``, ``source_publication``, ``where_obtained``,
-        ``licence`` (and ``firm_id``, the id column of the firms file).
-
-    Examples
-    --------
-    >>> import kflow
-    >>> "krackhardt_advice" in kflow.datasets.list_datasets().index
-    True
-    """
-    table = pd.read_csv(data_path() / "registry.csv", dtype=str, keep_default_na=False)
-    for col in ("n_firms", "n_ties"):
-        table[col] = pd.to_numeric(table[col].replace("", None)).astype("Int64")
-    return table.set_index("name")
-
-
-def load_dataset(name: str) -> Survey | pd.DataFrame:
-    """Load a bundled dataset by name.
-
-    Networks come back as a validated :class:`kflow.Survey` read with the orientation the
-    registry records (advice files are "asks": knowledge flows from the firm named to the one
-    asking); tables as a DataFrame with the book's n.a. as missing values.
-
-    Raises
-    ------
-    KflowError
-        For an unknown name; the message lists the valid ones.
-
-    Examples
-    --------
-    >>> import kflow
-    >>> s = kflow.datasets.load_dataset("knoke_information")
-    >>> s.n_firms, len(s.ties)
-    (10, 49)
-    """
-    registry = list_datasets()
-    if name not in registry.index:
-        raise KflowError(
-            f"No dataset named {name!r}. The datasets are: {', '.join(registry.index)}."
-        )
-    row = registry.loc[name]
-    files = [data_path() / f for f in row["files"].split(";")]
-    if row["kind"] == "table":
-        return pd.read_csv(files[0], keep_default_na=False, na_values=[""])
-    external = files[2] if len(files) > 2 else None
-    return read_survey(
-        files[0],
-        orientation=row["orientation"],
-        firms=files[1] if len(files) > 1 else None,
-        external=external,
-        firm_id=row["firm_id"] or None,
-        scale=(0, 3) if name in (DEMO, "example_cluster") else None,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The generative model
-# ---------------------------------------------------------------------------------------------
 _ACTORS = {
     "university": ["Regional University", "National Agricultural University"],
     "research institute": ["National Wine Research Institute", "Institute of Enology"],
