@@ -467,3 +467,24 @@ def test_kflow_pagerank_and_hits_agree_with_igraph(name):
     auth = np.abs(g.authority_score(scale=False))
     np.testing.assert_allclose(ours["hub"], hub / hub.sum(), atol=1e-8)
     np.testing.assert_allclose(ours["authority"], auth / auth.sum(), atol=1e-8)
+
+
+# -- solvers that stop at their iteration limit say so -------------------------------------------
+def test_pagerank_warns_when_it_stops_at_max_iter():
+    from kflow._layers import build_layer
+    from kflow.measures.centrality import source_prestige
+
+    s = flow([("a", "b"), ("b", "c"), ("c", "a"), ("a", "c")])
+    layer = build_layer(s, "knowledge", None, "zero")
+    with pytest.warns(kflow.ConvergenceWarning, match="max_iter=2"):
+        source_prestige(layer, False, max_iter=2)
+    converged = source_prestige(layer, False)
+    assert converged.sum() == pytest.approx(1.0)
+
+
+def test_core_periphery_warns_when_it_stops_at_max_iter():
+    from kflow.measures.cohesion import _continuous
+
+    A = np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=float)
+    with pytest.warns(kflow.ConvergenceWarning, match="max_iter=1"):
+        _continuous(A, max_iter=1)

@@ -7,6 +7,7 @@ whatever engine a reader checks them with (the tests compare networkx and R sna)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import igraph as ig
@@ -17,7 +18,7 @@ import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, per_layer, resolve_missing
-from kflow.exceptions import bad_parameter
+from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
 
 __all__ = ["CENTRALITY_COLUMNS", "centrality"]
@@ -101,9 +102,16 @@ def source_prestige(
     for _ in range(max_iter):
         new = damping * (M @ x + x[dangling].sum() / n) + (1.0 - damping) / n
         new /= new.sum()
-        if np.abs(new - x).sum() < tol:
+        change = np.abs(new - x).sum()
+        if change < tol:
             return new
         x = new
+    warnings.warn(
+        f"source_prestige: PageRank power iteration stopped at max_iter={max_iter} with an L1 "
+        f"change of {change:.2e} (tolerance {tol:.0e}); the scores are approximate.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
     return x
 
 

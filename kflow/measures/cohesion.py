@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import igraph as ig
 import numpy as np
 import pandas as pd
@@ -9,7 +11,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._layers import build_layer, one_layer, resolve_missing
 from kflow._random import as_generator
-from kflow.exceptions import bad_parameter
+from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
 
 __all__ = ["cliques", "core_periphery", "k_core"]
@@ -136,10 +138,17 @@ def _continuous(A: np.ndarray, tol: float = 1e-12, max_iter: int = 10_000) -> np
         new = np.divide(A @ c, denom, out=np.zeros(n), where=denom > 0)
         # Averaging with the previous step damps the oscillation of the plain fixed point.
         new = 0.5 * (new + c)
-        if np.max(np.abs(new - c)) < tol:
-            c = new
-            break
+        change = np.max(np.abs(new - c))
         c = new
+        if change < tol:
+            break
+    else:
+        warnings.warn(
+            f"core_periphery: the continuous fit stopped at max_iter={max_iter} with a change of "
+            f"{change:.2e} (tolerance {tol:.0e}); the coreness scores are approximate.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
     norm = np.linalg.norm(c)
     return c / norm if norm > 0 else c
 
