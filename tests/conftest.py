@@ -17,3 +17,10 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not present at {path} (it is kept outside the package)")
     return path
+
+
+def bundled(*parts: str) -> Path:
+    """Path to a real network shipped in the checkout's ``datasets/`` (present in every clone)."""
+    path = DATASETS.joinpath(*parts)
+    assert path.exists(), f"{path} should be bundled in datasets/"
+    return path

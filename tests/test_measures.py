@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATASETS, shared
+from conftest import DATASETS, bundled, shared
 from scipy.optimize import minimize
 
 import kflow
@@ -185,15 +185,15 @@ def test_per_relation_and_wave():
 def real_networks():
     return {
         "knoke_information": lambda: kflow.read_survey(
-            shared("knoke_bureaucracies", "information_edges.csv"), orientation="flow"
+            bundled("knoke_bureaucracies", "information_edges.csv"), orientation="flow"
         ),
         "krackhardt_advice": lambda: kflow.read_survey(
-            shared("krackhardt_hightech", "advice_edges.csv"),
+            bundled("krackhardt_hightech", "advice_edges.csv"),
             orientation="asks",
-            firms=shared("krackhardt_hightech", "attributes.csv"),
+            firms=bundled("krackhardt_hightech", "attributes.csv"),
         ),
         "lazega_advice": lambda: kflow.read_survey(
-            shared("lazega_lawfirm", "advice_edges.csv"), orientation="asks"
+            bundled("lazega_lawfirm", "advice_edges.csv"), orientation="asks"
         ),
         "kecskemet_2012": lambda: kflow.read_survey(
             shared("kecskemet_printing_cluster", "advice_2012_edges.csv"), orientation="asks"

@@ -260,6 +260,37 @@ class TestQAP:
         again = kflow.qap(Y, {"a": X1, "b": X2}, method="mrqap", n_permutations=199, seed=0)
         pd.testing.assert_frame_equal(res.table, again.table)
 
+    def test_mrqap_p_values_match_full_enumeration(self):
+        # Five firms: all 120 relabellings can be enumerated. For each predictor, the reference
+        # regresses it on the others (with intercept) over off-diagonal cells, relabels the
+        # residual matrix by every permutation, refits the full OLS with statsmodels and takes
+        # the t of the relabelled residual; p is the share of |t*| >= |t| (identity included).
+        rng = np.random.default_rng(21)
+        n = 5
+        X1, X2 = rng.random((n, n)), rng.random((n, n))
+        Y = 0.8 * X1 + rng.normal(scale=0.2, size=(n, n))
+        off = ~np.eye(n, dtype=bool)
+        xs = {"a": X1, "b": X2}
+        k = 20_000
+        res = kflow.qap(Y, xs, method="mrqap", n_permutations=k, seed=3)
+        exacts = []
+        for name in xs:
+            others = [m[off] for key, m in xs.items() if key != name]
+            Z = sm.add_constant(np.column_stack(others))
+            E = np.zeros((n, n))
+            E[off] = sm.OLS(xs[name][off], Z).fit().resid
+            t_obs = sm.OLS(Y[off], np.column_stack([Z, E[off]])).fit().tvalues[-1]
+            ts = []
+            for perm in itertools.permutations(range(n)):
+                Ep = E[np.ix_(perm, perm)][off]
+                ts.append(sm.OLS(Y[off], np.column_stack([Z, Ep])).fit().tvalues[-1])
+            exact = np.mean(np.abs(ts) >= abs(t_obs) - 1e-9)
+            assert res.table.loc[name, "t"] == pytest.approx(t_obs, rel=1e-8)
+            se = np.sqrt(exact * (1 - exact) / k)
+            assert res.table.loc[name, "p_two_sided"] == pytest.approx(exact, abs=4 * se + 1e-4)
+            exacts.append(exact)
+        assert exacts[0] < 0.05 < exacts[1] < 1  # one clear effect, one not
+
     def test_helpers(self):
         s = kflow.read_survey(
             pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "weight": [2, 3]}),

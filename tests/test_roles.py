@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATASETS, shared
+from conftest import DATASETS, bundled, shared
 
 import kflow
 from kflow.roles.brokerage import broker_counts
@@ -206,25 +206,25 @@ def test_each_brokerage_role_by_its_definition(groups, role):
 
 def brokerage_networks():
     def knoke():
-        nodes = pd.read_csv(shared("knoke_bureaucracies", "nodes.csv")).rename(
+        nodes = pd.read_csv(bundled("knoke_bureaucracies", "nodes.csv")).rename(
             columns={"id": "num", "label": "firm_id"}
         )
         return kflow.read_survey(
-            shared("knoke_bureaucracies", "information_edges.csv"), orientation="flow", firms=nodes
+            bundled("knoke_bureaucracies", "information_edges.csv"), orientation="flow", firms=nodes
         ), "sector"
 
     def krack():
         return kflow.read_survey(
-            shared("krackhardt_hightech", "advice_edges.csv"),
+            bundled("krackhardt_hightech", "advice_edges.csv"),
             orientation="asks",
-            firms=shared("krackhardt_hightech", "attributes.csv"),
+            firms=bundled("krackhardt_hightech", "attributes.csv"),
         ), "dept"
 
     def lazega():
         return kflow.read_survey(
-            shared("lazega_lawfirm", "advice_edges.csv"),
+            bundled("lazega_lawfirm", "advice_edges.csv"),
             orientation="asks",
-            firms=shared("lazega_lawfirm", "attributes.csv"),
+            firms=bundled("lazega_lawfirm", "attributes.csv"),
         ), "office"
 
     def kecskemet(year):
@@ -397,3 +397,65 @@ def test_compare_waves_kecskemet():
     assert set(cmp.entered) == ids2 - ids1 and set(cmp.left) == ids1 - ids2
     assert cmp.transitions.to_numpy().sum() == len(ids1 & ids2)
     assert "Jaccard" in cmp.summary()
+
+
+def test_role_stability_thresholds_scheme_matches_a_hand_worked_case():
+    # Degrees (in + out) 0, 1, 2, 3, 4 and an outside-link count 4, 3, 2, 1, 0. Under the
+    # "thresholds" scheme each axis's threshold is its q-quantile, q ~ U[0.25, 0.75]; with
+    # numpy's linear quantile of 0..4 that is 4q. The observed rule is the mean (2): only the
+    # firm scoring exactly 2 on an axis can switch, staying low iff 4q >= 2, i.e. with
+    # probability 1/2 on each axis: firm c (2 on both) keeps its role with probability 1/4,
+    # and each of the three other roles takes 1/4; every other firm keeps its role always.
+    ties = pd.DataFrame(
+        {"source": ["e", "d", "e", "e", "d"], "target": ["d", "e", "c", "b", "c"]}
+    )
+    firms = pd.DataFrame({"firm_id": list("abcde"), "outside_links": [4, 3, 2, 1, 0]})
+    s = kflow.read_survey(ties, orientation="flow", firms=firms)
+    degree = kflow.centrality(s, measures=["degree"])["degree"]
+    assert degree.tolist() == [0, 1, 2, 3, 4]
+    k = 40_000
+    st = kflow.role_stability(
+        s, n_resamples=k, scheme="thresholds", external="outside_links", seed=7
+    )
+    se = (0.25 * 0.75 / k) ** 0.5
+    assert st.loc["c", "role"] == "isolated_firm"
+    assert st.loc["c", "stability"] == pytest.approx(0.25, abs=4 * se)
+    assert st.loc["c", "alternative_share"] == pytest.approx(0.25, abs=4 * se)
+    assert st.drop("c")["stability"].tolist() == [1.0] * 4
+
+
+def _stability_by_reclassifying(s, n_resamples, seed, local):
+    """Independent reference for the "ties" scheme: draw the same bootstrap masks, build each
+    resampled survey with read_survey and classify it with classify_roles, one at a time."""
+    from kflow.roles.stability import _bootstrap_presence
+
+    rng = np.random.default_rng(seed)
+    ext = s.external[s.external["direction"] == "in"].reset_index(drop=True)
+    tie_keep = _bootstrap_presence(rng, len(s.ties), n_resamples)
+    ext_keep = _bootstrap_presence(rng, len(ext), n_resamples)
+    observed = kflow.classify_roles(s, local=local).table["role"]
+    same = pd.Series(0, index=observed.index)
+    for r in range(n_resamples):
+        sub = kflow.read_survey(
+            s.ties[tie_keep[r]],
+            orientation="flow",
+            firms=s.firms.reset_index()[["firm_id"]],
+            external=ext[ext_keep[r]] if ext_keep[r].any() else None,
+        )
+        roles = kflow.classify_roles(sub, local=local).table["role"]
+        same += (roles == observed).astype(int)
+    return same / n_resamples
+
+
+@pytest.mark.parametrize("local", ["degree", "betweenness"])
+def test_role_stability_vectorised_and_per_resample_paths_match_a_loop(local):
+    # "degree" takes the vectorised path, "betweenness" the per-resample igraph path; both must
+    # equal classifying each resampled survey from scratch.
+    s = kflow.datasets.simulate_cluster(16, seed=5, nonresponse=0.0)
+    flat = kflow.read_survey(
+        s.ties, orientation="flow", firms=s.firms.reset_index()[["firm_id"]], external=s.external
+    )
+    got = kflow.role_stability(flat, n_resamples=40, scheme="ties", seed=11, local=local)
+    want = _stability_by_reclassifying(flat, 40, 11, local)
+    assert 0 < got["stability"].min() < 1  # the case is not trivial
+    np.testing.assert_allclose(got["stability"].to_numpy(), want.to_numpy())

@@ -7,9 +7,11 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
-from conftest import DATASETS, shared
+from conftest import DATASETS, ROOT, bundled, shared
 
 import kflow
+
+ADJACENCY = ROOT / "tests" / "data" / "adjacency"
 
 
 @pytest.fixture
@@ -136,18 +138,23 @@ def test_views_hold_the_survey(example):
 def test_real_networks_load_with_published_counts():
     # Tie and node counts from each network's PROVENANCE.md.
     k = kflow.read_survey(
-        shared("knoke_bureaucracies", "information_edges.csv"), orientation="flow"
+        bundled("knoke_bureaucracies", "information_edges.csv"), orientation="flow"
     )
     assert (k.n_firms, len(k.ties)) == (10, 49)
-    m = kflow.read_survey(shared("knoke_bureaucracies", "money_adjacency.csv"), orientation="flow")
-    assert len(m.ties) == 22
     a = kflow.read_survey(
-        shared("krackhardt_hightech", "advice_edges.csv"),
+        bundled("krackhardt_hightech", "advice_edges.csv"),
         orientation="asks",
-        firms=shared("krackhardt_hightech", "attributes.csv"),
+        firms=bundled("krackhardt_hightech", "attributes.csv"),
     )
     assert (a.n_firms, len(a.ties)) == (21, 190)
-    law = kflow.read_survey(shared("lazega_lawfirm", "advice_adjacency.csv"), orientation="asks")
+
+
+def test_adjacency_matrices_load_with_published_counts():
+    # The adjacency-matrix forms are test fixtures (tests/data/adjacency); counts from
+    # the networks' PROVENANCE.md.
+    m = kflow.read_survey(ADJACENCY / "knoke_money_adjacency.csv", orientation="flow")
+    assert len(m.ties) == 22
+    law = kflow.read_survey(ADJACENCY / "lazega_advice_adjacency.csv", orientation="asks")
     assert (law.n_firms, len(law.ties)) == (71, 892)
 
 
