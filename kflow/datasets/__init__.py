@@ -35,7 +35,14 @@ DEMO_SEED = 2006
 
 def data_path() -> Path:
     """The folder holding the bundled data: ``kflow/_data`` in an installed wheel, else the
-    checkout's ``datasets/`` (editable installs)."""
+    checkout's ``datasets/`` (editable installs).
+
+    Examples
+    --------
+    >>> import kflow
+    >>> (kflow.datasets.data_path() / "registry.csv").is_file()
+    True
+    """
     try:
         packaged = importlib.resources.files("kflow") / "_data"
         if packaged.is_dir():

@@ -205,7 +205,7 @@ def simulate_cluster(
         raise bad_parameter("simulate_cluster", "n_firms", "an integer >= 4", n_firms)
     if not 0 <= nonresponse < 1:
         raise bad_parameter("simulate_cluster", "nonresponse", "a share in [0, 1)", nonresponse)
-    rng = as_generator(seed)
+    rng = as_generator(seed, "simulate_cluster")
     n = int(n_firms)
     c = rng.normal(size=n)
     o = rng.normal(size=n)

@@ -200,7 +200,7 @@ def centrality(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """Firm-level centrality of the knowledge-flow network.
+    r"""Firm-level centrality of the knowledge-flow network.
 
     Knowledge flows along edges (``source`` gives knowledge to ``target``), so out-degree is
     "gives knowledge to" and in-degree "receives knowledge from". Self-ties never count.
@@ -249,9 +249,45 @@ def centrality(
 
     Notes
     -----
-    Freeman (1977, 1979) for degree and betweenness; harmonic closeness after Marchiori & Latora
-    (2000) and Rochat (2009), R sna's ``closeness(cmode="suminvdir")``; PageRank (Brin & Page
-    1998); HITS (Kleinberg 1999). See the methods page of the docs (section 2).
+    Degrees count distinct partners and strengths sum tie values, on the flow graph
+    (:math:`x_{ij} = 1` when knowledge flows from i to j, :math:`w_{ij}` its value):
+
+    .. math::
+
+        \mathrm{out\_degree}_i = \sum_j x_{ij}, \quad \mathrm{in\_degree}_i = \sum_j x_{ji},
+        \quad \mathrm{degree\_norm}_i = \frac{\sum_j (x_{ij} + x_{ji})}{2(n-1)}
+
+    Betweenness is directed, normalized by :math:`(n-1)(n-2)` [1]_ [2]_:
+    :math:`b_i = \sum_{s \ne i \ne t} \sigma_{st}(i) / \sigma_{st}`. Closeness is harmonic
+    (kflow's convention, as R sna's ``closeness(cmode="suminvdir")``) [3]_:
+
+    .. math::
+
+        \mathrm{closeness\_out}_i = \frac{1}{n-1} \sum_{j \ne i} \frac{1}{d(i \to j)},
+        \qquad \frac{1}{\infty} = 0
+
+    ``source_prestige`` is PageRank (damping 0.85) on the reversed flow graph, so that a firm many
+    turn to ranks high [4]_; ``hub`` and ``authority`` are HITS on the flow graph [5]_.
+
+    See Also
+    --------
+    network_summary : whole-network figures and Freeman centralization.
+    external_openness : the outside-tie axis of the cognitive roles.
+    classify_roles : roles from a local centrality and external openness.
+
+    References
+    ----------
+    .. [1] Freeman, L. C. (1979). Centrality in social networks: conceptual clarification. *Social
+       Networks*, 1(3), 215-239. https://doi.org/10.1016/0378-8733(78)90021-7
+    .. [2] Brandes, U. (2001). A faster algorithm for betweenness centrality. *Journal of
+       Mathematical Sociology*, 25(2), 163-177. https://doi.org/10.1080/0022250X.2001.9990249
+    .. [3] Marchiori, M., & Latora, V. (2000). Harmony in the small-world. *Physica A*, 285(3-4),
+       539-546. https://doi.org/10.1016/S0378-4371(00)00311-3
+    .. [4] Brin, S., & Page, L. (1998). The anatomy of a large-scale hypertextual Web search engine.
+       *Computer Networks and ISDN Systems*, 30(1-7), 107-117.
+       https://doi.org/10.1016/S0169-7552(98)00110-X
+    .. [5] Kleinberg, J. M. (1999). Authoritative sources in a hyperlinked environment. *Journal of
+       the ACM*, 46(5), 604-632. https://doi.org/10.1145/324133.324140
 
     Examples
     --------

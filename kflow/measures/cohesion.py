@@ -41,7 +41,7 @@ def cliques(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """Maximal cliques of the knowledge network, one row per (firm, clique).
+    r"""Maximal cliques of the knowledge network, one row per (firm, clique).
 
     A clique is a largest set of firms all tied to each other; direction is set aside first:
     ``symmetrize="weak"`` joins two firms with a tie either way, ``"strong"`` only with ties both
@@ -66,7 +66,29 @@ def cliques(
 
     Notes
     -----
-    Luce & Perry (1949); Wasserman & Faust (1994) sec. 7.2. Enumerated with igraph.
+    With :math:`a_{ij} = 1` when i and j are tied in either direction, a set C is a clique when
+
+    .. math::
+
+        a_{ij} = 1 \ \forall\, i \ne j \in C \quad \text{and} \quad
+        \nexists\, k \notin C : a_{kj} = 1 \ \forall\, j \in C
+
+    that is, a maximal set of at least ``min_size`` firms all tied to each other once direction
+    is set aside: no firm can be added and keep every pair tied [1]_ [2]_. A clique is maximal, not
+    necessarily the largest (maximum) one. Enumerated with igraph (Bron-Kerbosch type search [3]_).
+
+    See Also
+    --------
+    k_core : a looser cohesive group: every member has at least k partners inside.
+
+    References
+    ----------
+    .. [1] Luce, R. D., & Perry, A. D. (1949). A method of matrix analysis of group structure.
+       *Psychometrika*, 14(2), 95-116. https://doi.org/10.1007/BF02289146
+    .. [2] Wasserman, S., & Faust, K. (1994). *Social Network Analysis: Methods and Applications*.
+       Cambridge University Press. https://doi.org/10.1017/CBO9780511815478
+    .. [3] Bron, C., & Kerbosch, J. (1973). Algorithm 457: finding all cliques of an undirected
+       graph. *Communications of the ACM*, 16(9), 575-577. https://doi.org/10.1145/362342.362367
 
     Examples
     --------
@@ -95,13 +117,29 @@ def k_core(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """k-core number of each firm: the largest k such that it is in a subgraph where every firm
+    r"""k-core number of each firm: the largest k such that it is in a subgraph where every firm
     has at least k partners (Seidman 1983), on the symmetrized knowledge network.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``firm_id``, column ``k_core``.
+
+    Notes
+    -----
+    The k-core is the largest subgraph in which every firm has at least k partners
+    (:math:`\deg_{H}(i) \ge k` for all i in H); a firm's core number is the largest k whose k-core
+    contains it [1]_.
+
+    See Also
+    --------
+    cliques : stricter cohesive groups.
+    core_periphery : a core-periphery split fitted to the whole network.
+
+    References
+    ----------
+    .. [1] Seidman, S. B. (1983). Network structure and minimum degree. *Social Networks*, 5(3),
+       269-287. https://doi.org/10.1016/0378-8733(83)90028-X
 
     Examples
     --------
@@ -173,7 +211,7 @@ def core_periphery(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """Borgatti-Everett core-periphery structure of the knowledge network.
+    r"""Borgatti-Everett core-periphery structure of the knowledge network.
 
     Both models compare the observed ties a_ij (i != j, both directions, binary) with an ideal
     pattern and report the Pearson correlation between them as the ``fit``.
@@ -209,7 +247,26 @@ def core_periphery(
 
     Notes
     -----
-    Borgatti & Everett (1999) Models of core/periphery structures. Social Networks 21:375-395.
+    Continuous model: coreness :math:`c` minimizes
+
+    .. math::
+
+        \sum_{i \ne j} (a_{ij} - c_i c_j)^2
+
+    on the symmetrized network, solved by the fixed point
+    :math:`c_i = \sum_j a_{ij} c_j / \sum_{j \ne i} c_j^2` (a :class:`kflow.ConvergenceWarning` is
+    issued if it stops at its iteration limit). Discrete model: the core C maximizes the correlation
+    of the observed ties with the ideal pattern (1 inside the core, 0 in the periphery,
+    core-periphery cells left out) [1]_.
+
+    See Also
+    --------
+    k_core : nested cohesive layers.
+
+    References
+    ----------
+    .. [1] Borgatti, S. P., & Everett, M. G. (2000). Models of core/periphery structures. *Social
+       Networks*, 21(4), 375-395. https://doi.org/10.1016/S0378-8733(99)00019-2
 
     Examples
     --------
@@ -238,7 +295,7 @@ def core_periphery(
         fit = _offdiag_corr(A[off], np.outer(c, c)[off])
         return pd.DataFrame({"coreness": c, "fit": fit}, index=index)
 
-    rng = as_generator(seed)
+    rng = as_generator(seed, "core_periphery")
     order = np.argsort(-c, kind="stable")
     ranked, ranked_fit = None, float("-inf")
     for k in range(2, n - 1):

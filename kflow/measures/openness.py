@@ -38,7 +38,7 @@ def external_openness(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """How open each firm is to knowledge from outside the cluster.
+    r"""How open each firm is to knowledge from outside the cluster.
 
     Parameters
     ----------
@@ -67,8 +67,30 @@ def external_openness(
 
     Notes
     -----
-    Krackhardt & Stern (1988) Social Psychology Quarterly 51:123-140 for the E-I index; the
-    firm-level use with the groups {cluster, outside} follows Giuliani & Bell (2005).
+    For firm i with outside sources :math:`A_i` (incoming outside ties) and distinct local
+    partners :math:`L_i` (in or out):
+
+    .. math::
+
+        \mathrm{external\_ties}_i = |A_i|, \qquad
+        \mathrm{ei\_index}_i = \frac{|A_i| - |L_i|}{|A_i| + |L_i|}
+
+    the E-I index [1]_ with the two groups {cluster, outside}, as used at firm level for the
+    cognitive roles [2]_.
+
+    See Also
+    --------
+    ei_index : the E-I index of any grouping of firms, with a permutation test.
+    classify_roles : roles on the local and the external axis.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Stern, R. N. (1988). Informal networks and organizational crises: an
+       experimental simulation. *Social Psychology Quarterly*, 51(2), 123-140.
+       https://doi.org/10.2307/2786835
+    .. [2] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
 
     Examples
     --------
@@ -169,7 +191,7 @@ def ei_index(
     n_permutations: int = 9999,
     seed: int | np.random.Generator | None = None,
 ) -> EIResult:
-    """Krackhardt-Stern E-I index of a grouping of firms, with a permutation test.
+    r"""Krackhardt-Stern E-I index of a grouping of firms, with a permutation test.
 
     E counts directed knowledge ties between firms of different groups, I ties within a group;
     E-I = (E - I) / (E + I), from -1 (all ties internal) to +1 (all external).
@@ -195,8 +217,33 @@ def ei_index(
 
     Notes
     -----
-    Krackhardt & Stern (1988). The permutation null keeps the graph and the group sizes and
-    shuffles which firm is in which group, as UCINET's E-I procedure.
+    With E the directed knowledge ties between firms of different groups and I those within a group:
+
+    .. math::
+
+        \mathrm{E\mbox{-}I} = \frac{E - I}{E + I}
+
+    from -1 (all ties internal) to +1 (all external) [1]_. The permutation null keeps the graph and
+    the group sizes and shuffles which firm is in which group, as UCINET's E-I procedure; p-values
+    count the observed grouping as one of the permutations [2]_.
+
+    The index counts the ties observed in the survey: a non-respondent's unreported ties are absent,
+    as under ``missing="zero"``, whatever the survey's treatment of missing answers (a count of ties
+    crossing a boundary has no per-firm "unknown"). Read the firm-level values of non-respondents
+    with that in mind.
+
+    See Also
+    --------
+    external_openness : the firm-level E-I index against outside actors.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Stern, R. N. (1988). Informal networks and organizational crises: an
+       experimental simulation. *Social Psychology Quarterly*, 51(2), 123-140.
+       https://doi.org/10.2307/2786835
+    .. [2] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+       *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+       https://doi.org/10.2202/1544-6115.1585
 
     Examples
     --------
@@ -248,7 +295,7 @@ def ei_index(
     )
 
     # Permutation test, vectorised over permutations in blocks.
-    rng = as_generator(seed)
+    rng = as_generator(seed, "ei_index")
     if n_permutations > 0 and layer.m > 0:
         sims = np.empty(n_permutations)
         block = max(1, min(n_permutations, 2_000_000 // max(layer.m, 1)))

@@ -111,7 +111,7 @@ def network_summary(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.Series | pd.DataFrame:
-    """Describe the whole knowledge network of one relation and wave.
+    r"""Describe the whole knowledge network of one relation and wave.
 
     Parameters
     ----------
@@ -143,7 +143,37 @@ def network_summary(
 
     Notes
     -----
-    Freeman (1979) Social Networks 1:215-239; Wasserman & Faust (1994) ch. 5 and 8.
+    Density and reciprocity of a network of n firms and m ties:
+
+    .. math::
+
+        \mathrm{density} = \frac{m}{n(n-1)}, \qquad
+        \mathrm{reciprocity} = \frac{|\{(i, j): x_{ij} = x_{ji} = 1\}|}{m}
+
+    Freeman centralization of a centrality c with maximum :math:`c^*` [1]_:
+
+    .. math::
+
+        C = \frac{\sum_i (c^* - c_i)}{\max \sum_i (c^* - c_i)}
+
+    with the maximum :math:`(n-1)^2` for directed in- and out-degree and :math:`(n-1)^2 (n-2)` for
+    raw directed betweenness. Transitive triplets and three-cycles are the counts RSiena reports as
+    target statistics [3]_; the definitions follow [2]_, ch. 5 and 8.
+
+    See Also
+    --------
+    network_summaries : the same figures for every layer of a survey.
+    centrality : the firm-level measures behind the centralization.
+
+    References
+    ----------
+    .. [1] Freeman, L. C. (1979). Centrality in social networks: conceptual clarification. *Social
+       Networks*, 1(3), 215-239. https://doi.org/10.1016/0378-8733(78)90021-7
+    .. [2] Wasserman, S., & Faust, K. (1994). *Social Network Analysis: Methods and Applications*.
+       Cambridge University Press. https://doi.org/10.1017/CBO9780511815478
+    .. [3] Snijders, T. A. B., van de Bunt, G. G., & Steglich, C. E. G. (2010). Introduction to
+       stochastic actor-based models for network dynamics. *Social Networks*, 32(1), 44-60.
+       https://doi.org/10.1016/j.socnet.2009.02.004
 
     Examples
     --------
@@ -167,7 +197,7 @@ def network_summaries(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """:func:`network_summary` of every layer (relation and wave) asked for, one row each.
+    r""":func:`network_summary` of every layer (relation and wave) asked for, one row each.
 
     Parameters
     ----------
@@ -187,6 +217,15 @@ def network_summaries(
     See Also
     --------
     network_summary : the same figures for one layer, as a Series.
+
+    Notes
+    -----
+    Each row is :func:`network_summary` of one layer; see there for every formula [1]_.
+
+    References
+    ----------
+    .. [1] Freeman, L. C. (1979). Centrality in social networks: conceptual clarification. *Social
+       Networks*, 1(3), 215-239. https://doi.org/10.1016/0378-8733(78)90021-7
 
     Examples
     --------

@@ -55,13 +55,28 @@ class CapacityIndex(Result):
 def absorptive_capacity_index(
     firms: pd.DataFrame, columns: Sequence[str], *, method: str = "zscore"
 ) -> CapacityIndex:
-    """Build an absorptive capacity index and report its components, weights and explained
+    r"""Build an absorptive capacity index and report its components, weights and explained
     variance (see :func:`absorptive_capacity` for the methods and sources).
 
     Returns
     -------
     CapacityIndex
         ``scores``, ``components``, ``weights``, ``explained_variance`` and ``method``.
+
+    Notes
+    -----
+    See :func:`absorptive_capacity` for the three methods. For ``"pca"`` the weights are the
+    loadings of the first principal component and ``explained_variance`` its share of the total
+    variance of the K standardized components [1]_, :math:`\lambda_1 / \sum_k \lambda_k`.
+
+    See Also
+    --------
+    absorptive_capacity : the index alone.
+
+    References
+    ----------
+    .. [1] Jolliffe, I. T. (2002). *Principal Component Analysis* (2nd ed.). Springer.
+       https://doi.org/10.1007/b98835
 
     Examples
     --------
@@ -115,7 +130,7 @@ def absorptive_capacity_index(
 def absorptive_capacity(
     firms: pd.DataFrame, columns: Sequence[str], *, method: str = "zscore"
 ) -> pd.Series:
-    """Absorptive capacity index of each firm from its components.
+    r"""Absorptive capacity index of each firm from its components.
 
     Parameters
     ----------
@@ -138,8 +153,26 @@ def absorptive_capacity(
 
     Notes
     -----
-    Cohen & Levinthal (1990); Giuliani & Bell (2005) build the index from the education and
-    experience of technical staff and experimentation.
+    With components :math:`x_{ik}` standardized to :math:`z_{ik}`, the ``"zscore"`` index is the
+    mean :math:`\frac{1}{K} \sum_k z_{ik}`; ``"minmax"`` averages the components rescaled to [0, 1];
+    ``"pca"`` takes the scores on the first principal component of the correlation matrix [3]_.
+    The construct is [1]_'s; building it from the education and experience of technical staff and
+    experimentation follows [2]_.
+
+    See Also
+    --------
+    absorptive_capacity_index : the same index with its weights and explained variance.
+
+    References
+    ----------
+    .. [1] Cohen, W. M., & Levinthal, D. A. (1990). Absorptive capacity: a new perspective on
+       learning and innovation. *Administrative Science Quarterly*, 35(1), 128-152.
+       https://doi.org/10.2307/2393553
+    .. [2] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
+    .. [3] Jolliffe, I. T. (2002). *Principal Component Analysis* (2nd ed.). Springer.
+       https://doi.org/10.1007/b98835
 
     Examples
     --------

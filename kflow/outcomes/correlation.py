@@ -45,7 +45,7 @@ def correlate(
     adjust: str = "holm",
     seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
-    """Correlate every column of ``x`` (e.g. network measures) with every column of ``y`` (e.g.
+    r"""Correlate every column of ``x`` (e.g. network measures) with every column of ``y`` (e.g.
     upgrading outcomes), firm by firm.
 
     Parameters
@@ -69,6 +69,36 @@ def correlate(
         (scipy's), ``p_permutation`` counts b, the permutations whose |r| is at
         least the observed |r|, ``p_adjusted``, ``adjust``, ``n_permutations``, ``seed``.
 
+    Notes
+    -----
+    Spearman's :math:`\rho` [1]_ is Pearson's r on ranks:
+
+    .. math::
+
+        r = \frac{\sum_i (a_i - \bar a)(b_i - \bar b)}
+                 {\sqrt{\sum_i (a_i - \bar a)^2 \sum_i (b_i - \bar b)^2}}
+
+    The permutation p-value shuffles one column against the other and counts the observed pairing as
+    one permutation [2]_; the table is adjusted by Holm [3]_ or Benjamini-Hochberg [4]_.
+
+    See Also
+    --------
+    compare_groups : an outcome across roles.
+    regress : several predictors at once.
+
+    References
+    ----------
+    .. [1] Spearman, C. (1904). The proof and measurement of association between two things.
+       *American Journal of Psychology*, 15(1), 72-101. https://doi.org/10.2307/1412159
+    .. [2] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+       *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+       https://doi.org/10.2202/1544-6115.1585
+    .. [3] Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+       Journal of Statistics*, 6(2), 65-70.
+    .. [4] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a practical
+       and powerful approach to multiple testing. *Journal of the Royal Statistical Society B*,
+       57(1), 289-300. https://doi.org/10.1111/j.2517-6161.1995.tb02031.x
+
     Examples
     --------
     >>> import pandas as pd, kflow
@@ -83,7 +113,7 @@ def correlate(
     if adjust not in ("holm", "bh", "none"):
         raise bad_parameter("correlate", "adjust", "one of {'holm', 'bh', 'none'}", adjust)
     X, Y = _as_frame(x, "x"), _as_frame(y, "y")
-    rng = as_generator(seed)
+    rng = as_generator(seed, "correlate")
     # One set of permutations per sample size, shared by the pairs of that size.
     perm_cache: dict[int, np.ndarray] = {}
     rows = []

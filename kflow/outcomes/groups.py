@@ -109,7 +109,7 @@ def compare_groups(
     n_permutations: int = 9999,
     seed: int | np.random.Generator | None = None,
 ) -> GroupComparison:
-    """Compare an outcome across groups of firms (e.g. cognitive roles).
+    r"""Compare an outcome across groups of firms (e.g. cognitive roles).
 
     A numeric outcome gets the Kruskal-Wallis test with epsilon^2 = H / (n - 1) and pairwise
     Mann-Whitney U tests with the rank-biserial correlation and Holm-adjusted p-values. A binary
@@ -138,8 +138,43 @@ def compare_groups(
 
     Notes
     -----
-    Kruskal & Wallis (1952); Mann & Whitney (1947); Kerby (2014) for the rank-biserial r;
-    Tomczak & Tomczak (2014) for epsilon^2; Holm (1979).
+    Kruskal-Wallis H on the ranks of the outcome [1]_ with the effect size
+    :math:`\varepsilon^2 = H / (n - 1)` [4]_; for each pair, Mann-Whitney U [2]_ with the
+    rank-biserial correlation [3]_
+
+    .. math::
+
+        r = \frac{2U}{n_1 n_2} - 1
+
+    and Holm-adjusted p-values [5]_. A binary outcome gets a permutation chi-square test with
+    Cramer's V and, per pair, Fisher's exact test [6]_ with the difference in shares as effect size.
+    Permutation p-values count the observed labelling as one of the permutations [7]_.
+
+    See Also
+    --------
+    correlate : outcome against continuous measures.
+    link_upgrading : every outcome against roles and measures at once.
+
+    References
+    ----------
+    .. [1] Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis.
+       *Journal of the American Statistical Association*, 47(260), 583-621.
+       https://doi.org/10.1080/01621459.1952.10483441
+    .. [2] Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random variables is
+       stochastically larger than the other. *Annals of Mathematical Statistics*, 18(1), 50-60.
+       https://doi.org/10.1214/aoms/1177730491
+    .. [3] Kerby, D. S. (2014). The simple difference formula: an approach to teaching nonparametric
+       correlation. *Comprehensive Psychology*, 3, 11.IT.3.1. https://doi.org/10.2466/11.IT.3.1
+    .. [4] Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited.
+       *Trends in Sport Sciences*, 21(1), 19-25.
+    .. [5] Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+       Journal of Statistics*, 6(2), 65-70.
+    .. [6] Fisher, R. A. (1922). On the interpretation of chi-square from contingency tables, and
+       the calculation of P. *Journal of the Royal Statistical Society*, 85(1), 87-94.
+       https://doi.org/10.2307/2340521
+    .. [7] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+       *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+       https://doi.org/10.2202/1544-6115.1585
 
     Examples
     --------

@@ -98,7 +98,7 @@ def link_upgrading(
     n_permutations: int = 9999,
     seed: int | np.random.Generator | None = None,
 ) -> UpgradingLink:
-    """Roles x outcomes comparisons, measure x outcome correlations, absorptive capacity vs
+    r"""Roles x outcomes comparisons, measure x outcome correlations, absorptive capacity vs
     centrality and openness, and the capacity homophily QAP, in one call.
 
     Parameters
@@ -121,6 +121,38 @@ def link_upgrading(
     Returns
     -------
     UpgradingLink
+
+    Notes
+    -----
+    Upgrading is product, process, functional and intersectoral upgrading, each 0-3 [3]_ [4]_;
+    their sum when all four are present. The analyses are :func:`compare_groups` of each outcome by
+    role, :func:`correlate` of the position measures with each outcome, the absorptive capacity
+    index [2]_ against centrality and openness, and the capacity homophily QAP, Pearson r of the
+    knowledge ties with :math:`|c_i - c_j|` [1]_ [5]_.
+
+    See Also
+    --------
+    compare_groups
+    correlate
+    qap
+    absorptive_capacity_index
+
+    References
+    ----------
+    .. [1] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
+    .. [2] Cohen, W. M., & Levinthal, D. A. (1990). Absorptive capacity: a new perspective on
+       learning and innovation. *Administrative Science Quarterly*, 35(1), 128-152.
+       https://doi.org/10.2307/2393553
+    .. [3] Humphrey, J., & Schmitz, H. (2002). How does insertion in global value chains affect
+       upgrading in industrial clusters? *Regional Studies*, 36(9), 1017-1027.
+       https://doi.org/10.1080/0034340022000022198
+    .. [4] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [5] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple regression
+       analysis of dyadic data. *Social Networks*, 10(4), 359-381.
+       https://doi.org/10.1016/0378-8733(88)90004-4
 
     Examples
     --------

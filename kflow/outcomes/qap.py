@@ -34,7 +34,7 @@ def relation_matrix(
     *,
     weighted: bool = False,
 ) -> pd.DataFrame:
-    """The knowledge ties of one relation and wave as a firm-by-firm matrix.
+    r"""The knowledge ties of one relation and wave as a firm-by-firm matrix.
 
     Parameters
     ----------
@@ -49,6 +49,22 @@ def relation_matrix(
     pandas.DataFrame
         Cell [i, j] is 1 (or the tie weight) when knowledge flows from firm i to firm j, else 0;
         rows and columns are the roster firms in natural order.
+
+    Notes
+    -----
+    :math:`Y_{ij} = 1` (or :math:`w_{ij}` when weighted) when knowledge flows from firm i to firm j,
+    0 otherwise; the diagonal is 0 [1]_.
+
+    See Also
+    --------
+    qap : tests between such matrices.
+    attribute_matrix : the predictor side.
+
+    References
+    ----------
+    .. [1] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple regression
+       analysis of dyadic data. *Social Networks*, 10(4), 359-381.
+       https://doi.org/10.1016/0378-8733(88)90004-4
 
     Examples
     --------
@@ -68,7 +84,7 @@ def relation_matrix(
 
 
 def attribute_matrix(values: pd.Series, kind: str = "absdiff") -> pd.DataFrame:
-    """A firm-by-firm matrix from a firm attribute, for dyadic tests.
+    r"""A firm-by-firm matrix from a firm attribute, for dyadic tests.
 
     Parameters
     ----------
@@ -77,6 +93,27 @@ def attribute_matrix(values: pd.Series, kind: str = "absdiff") -> pd.DataFrame:
     kind : {"absdiff", "similarity", "same", "product", "sender", "receiver"}
         ``absdiff``: |x_i - x_j|; ``similarity``: 1 - |x_i - x_j| / (max - min); ``same``: 1 if
         x_i = x_j (categories); ``product``: x_i x_j; ``sender``: x_i; ``receiver``: x_j.
+
+    Notes
+    -----
+    ``"absdiff"``: :math:`X_{ij} = |a_i - a_j|`; ``"similarity"``:
+    :math:`X_{ij} = 1 - |a_i - a_j| / (\max a - \min a)`; ``"same"``: :math:`X_{ij} = 1` if
+    :math:`a_i = a_j`; ``"product"``: :math:`a_i a_j`; ``"sender"``: :math:`a_i`; ``"receiver"``:
+    :math:`a_j` (dyadic covariates for QAP [1]_). Capacity homophily in clusters: [2]_.
+
+    See Also
+    --------
+    qap : tests between such matrices.
+    relation_matrix : the outcome side.
+
+    References
+    ----------
+    .. [1] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple regression
+       analysis of dyadic data. *Social Networks*, 10(4), 359-381.
+       https://doi.org/10.1016/0378-8733(88)90004-4
+    .. [2] Giuliani, E. (2007). The selective nature of knowledge networks in clusters: evidence
+       from the wine industry. *Journal of Economic Geography*, 7(2), 139-168.
+       https://doi.org/10.1093/jeg/lbl014
 
     Examples
     --------
@@ -206,7 +243,7 @@ def qap(
     n_permutations: int = 2000,
     seed: int | np.random.Generator | None = None,
 ) -> QAPResult:
-    """Quadratic assignment procedure tests between firm-by-firm matrices.
+    r"""Quadratic assignment procedure tests between firm-by-firm matrices.
 
     Parameters
     ----------
@@ -231,8 +268,30 @@ def qap(
 
     Notes
     -----
-    Krackhardt (1988) Social Networks 10:359-381; Dekker, Krackhardt & Snijders (2007)
-    Psychometrika 72:563-581.
+    QAP correlation [1]_: Pearson r between the off-diagonal cells of Y and X, with the null
+    distribution from relabelling the firms of X (rows and columns together). MRQAP fits
+
+    .. math::
+
+        y_{ij} = \beta_0 + \sum_k \beta_k x_{k,ij} + \varepsilon_{ij}, \qquad i \ne j
+
+    and tests each :math:`\beta_k` by double semi-partialling [2]_: :math:`x_k` is regressed on the
+    other predictors, its residual matrix is relabelled, and the t of the relabelled residual is
+    compared with the observed t. p-values count the observed labelling as one of the permutations.
+
+    See Also
+    --------
+    relation_matrix : a knowledge network as a firm-by-firm matrix.
+    attribute_matrix : a firm attribute as a dyadic matrix.
+
+    References
+    ----------
+    .. [1] Krackhardt, D. (1988). Predicting with networks: nonparametric multiple regression
+       analysis of dyadic data. *Social Networks*, 10(4), 359-381.
+       https://doi.org/10.1016/0378-8733(88)90004-4
+    .. [2] Dekker, D., Krackhardt, D., & Snijders, T. A. B. (2007). Sensitivity of MRQAP tests to
+       collinearity and autocorrelation conditions. *Psychometrika*, 72(4), 563-581.
+       https://doi.org/10.1007/s11336-007-9016-1
 
     Examples
     --------

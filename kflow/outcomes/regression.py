@@ -70,7 +70,7 @@ def regress(
     n_permutations: int = 0,
     seed: int | np.random.Generator | None = None,
 ) -> RegressionResult:
-    """Regress a firm outcome on predictors.
+    r"""Regress a firm outcome on predictors.
 
     Parameters
     ----------
@@ -93,6 +93,32 @@ def regress(
     Returns
     -------
     RegressionResult
+
+    Notes
+    -----
+    OLS :math:`y = X\beta + \varepsilon` with HC3 standard errors [1]_; ordered logit
+    :math:`P(y \le k) = \mathrm{logit}^{-1}(\theta_k - x^\top \beta)` for 0-3 outcomes [2]_;
+    NB2 negative binomial for counts [3]_; logit for binary outcomes. Node-level permutation
+    p-values (as UCINET's node-level regression) refit the OLS model on permuted outcomes and count
+    the observed order as one permutation [4]_.
+
+    See Also
+    --------
+    compare_groups : a nonparametric comparison by role.
+    qap : dyadic (tie-level) regressions.
+
+    References
+    ----------
+    .. [1] White, H. (1980). A heteroskedasticity-consistent covariance matrix estimator and a
+       direct test for heteroskedasticity. *Econometrica*, 48(4), 817-838.
+       https://doi.org/10.2307/1912934
+    .. [2] McCullagh, P. (1980). Regression models for ordinal data. *Journal of the Royal
+       Statistical Society B*, 42(2), 109-142. https://doi.org/10.1111/j.2517-6161.1980.tb01109.x
+    .. [3] Cameron, A. C., & Trivedi, P. K. (2013). *Regression Analysis of Count Data* (2nd ed.).
+       Cambridge University Press. https://doi.org/10.1017/CBO9781139013567
+    .. [4] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+       *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+       https://doi.org/10.2202/1544-6115.1585
 
     Examples
     --------
@@ -127,7 +153,7 @@ def regress(
     with np.errstate(all="ignore"):
         table, fit = _tables(res, model)
     if n_permutations:
-        rng = as_generator(seed)
+        rng = as_generator(seed, "regress")
         Xm = Xc.to_numpy()
         pinv = np.linalg.pinv(Xm)
         Yp = rng.permuted(np.tile(y.to_numpy(), (n_permutations, 1)), axis=1)

@@ -29,7 +29,8 @@ from kflow.reporting.model import (
 )
 from kflow.reporting.policy import policy_pointers
 from kflow.roles.brokerage import brokerage
-from kflow.roles.cognitive import classify_roles, knowledge_positions
+from kflow.roles.cognitive import classify_roles
+from kflow.roles.positions import knowledge_positions
 from kflow.roles.stability import role_stability
 from kflow.survey import Survey
 

@@ -2,12 +2,8 @@
 brokerage, role stability and wave-to-wave comparison."""
 
 from kflow.roles.brokerage import BrokerageResult, brokerage
-from kflow.roles.cognitive import (
-    RoleAssignment,
-    RoleClassifier,
-    classify_roles,
-    knowledge_positions,
-)
+from kflow.roles.cognitive import RoleAssignment, RoleClassifier, classify_roles
+from kflow.roles.positions import knowledge_positions
 from kflow.roles.stability import role_stability
 from kflow.roles.waves import WaveComparison, compare_waves
 

@@ -221,7 +221,7 @@ def brokerage(
     wave: str | None = None,
     missing: str | None = None,
 ) -> BrokerageResult:
-    """Gould-Fernandez brokerage: raw counts, Bernoulli null expectations, z-scores, p-values.
+    r"""Gould-Fernandez brokerage: raw counts, Bernoulli null expectations, z-scores, p-values.
 
     Parameters
     ----------
@@ -250,11 +250,37 @@ def brokerage(
 
     Notes
     -----
-    With density d = m / (N(N - 1)) over all N nodes, q = d^2 (1 - d), r = d^3 (1 - d)^3 and n_i
-    the size of the broker's group, the expected counts are: coordinator q(n_i - 1)(n_i - 2);
-    itinerant q sum_{g != i} n_g(n_g - 1); representative and gatekeeper q(N - n_i)(n_i - 1);
-    liaison q[(sum_{g != i} n_g)^2 - sum_{g != i} n_g^2]; total q(N - 1)(N - 2); variances as in
-    the methods page (and R sna). Gould & Fernandez (1989) Sociological Methodology 19:89-126.
+    Broker b of the ordered pair (a, c) sits on an open two-path a -> b -> c (no a -> c tie); its
+    role follows the groups of a, b and c [1]_. Under a Bernoulli digraph of density
+    :math:`d = m / (N(N-1))` with :math:`q = d^2 (1-d)` and :math:`n_i` the size of the broker's
+    group, the expected counts are
+
+    .. math::
+
+        E_{\mathrm{coordinator}} = q (n_i - 1)(n_i - 2), \qquad
+        E_{\mathrm{gatekeeper}} = E_{\mathrm{representative}} = q (N - n_i)(n_i - 1),
+
+        E_{\mathrm{itinerant}} = q \sum_{g \ne i} n_g (n_g - 1), \qquad
+        E_{\mathrm{liaison}} = q \Big[\big(\sum_{g \ne i} n_g\big)^2 - \sum_{g \ne i} n_g^2\Big],
+        \qquad E_{\mathrm{total}} = q (N-1)(N-2)
+
+    with the variances of the methods page (as R sna's ``brokerage``) and
+    :math:`z = (\mathrm{raw} - E) / \sqrt{\mathrm{Var}}`, NaN where the variance is 0. Simulated
+    p-values count the observed network as one draw [2]_.
+
+    See Also
+    --------
+    classify_roles : the survey-based gatekeeper role.
+    external_openness : outside ties per firm.
+
+    References
+    ----------
+    .. [1] Gould, R. V., & Fernandez, R. M. (1989). Structures of mediation: a formal approach to
+       brokerage in transaction networks. *Sociological Methodology*, 19, 89-126.
+       https://doi.org/10.2307/270949
+    .. [2] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+       *Statistical Applications in Genetics and Molecular Biology*, 9(1), 39.
+       https://doi.org/10.2202/1544-6115.1585
 
     Examples
     --------

@@ -23,7 +23,7 @@ from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
 from kflow.measures.openness import external_openness
 from kflow.survey import Survey
 
-__all__ = ["RoleAssignment", "RoleClassifier", "classify_roles", "knowledge_positions"]
+__all__ = ["RoleAssignment", "RoleClassifier", "classify_roles"]
 
 _OPENNESS_COLUMNS = (
     "external_ties",
@@ -213,7 +213,7 @@ def classify_roles(
     wave: str | None = None,
     missing: str | None = None,
 ) -> RoleAssignment:
-    """Classify each firm's cognitive role in the cluster's knowledge system.
+    r"""Classify each firm's cognitive role in the cluster's knowledge system.
 
     Two axes: local connectivity (``local``) and external openness (``external``). A firm is high
     on an axis when its score is strictly above the axis threshold:
@@ -252,9 +252,37 @@ def classify_roles(
 
     Notes
     -----
-    Giuliani & Bell (2005) Research Policy 34:47-68; Allen (1977) Managing the Flow of
-    Technology; Pietrobelli & Rabellotti, eds. (2006), ch. 9. When every firm has the same score
-    on an axis, nobody is above the mean: all are low on it.
+    With local score :math:`\ell_i`, external score :math:`e_i` and thresholds
+    :math:`t_\ell, t_e` (the cluster mean by default), a firm is high on an axis when its score is
+    strictly above the threshold:
+
+    .. math::
+
+        \mathrm{role}_i = \begin{cases}
+        \text{technological gatekeeper} & \ell_i > t_\ell,\ e_i > t_e \\
+        \text{external star} & \ell_i \le t_\ell,\ e_i > t_e \\
+        \text{active mutual exchanger} & \ell_i > t_\ell,\ e_i \le t_e \\
+        \text{isolated firm} & \ell_i \le t_\ell,\ e_i \le t_e
+        \end{cases}
+
+    after Allen's gatekeepers [2]_ as operationalized for clusters [1]_ [3]_. When every firm has
+    the same score on an axis, nobody is above the mean: all are low on it.
+
+    See Also
+    --------
+    knowledge_positions : sources, absorbers and mutual exchangers inside the cluster.
+    brokerage : outside -> firm -> local relays counted (Gould-Fernandez gatekeeper).
+    role_stability : how much each role depends on the sample and the threshold.
+    RoleClassifier : thresholds learned on one wave applied to another.
+
+    References
+    ----------
+    .. [1] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
+    .. [2] Allen, T. J. (1977). *Managing the Flow of Technology*. MIT Press.
+    .. [3] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
 
     Examples
     --------
@@ -286,6 +314,32 @@ class RoleClassifier:
     ``fit`` computes the thresholds of :func:`classify_roles` on a survey; ``predict`` classifies
     another survey with those fixed numbers, so that a firm's role change between waves reflects
     its own change, not a moving cluster mean.
+
+    Parameters
+    ----------
+    local, external, threshold
+        As in :func:`classify_roles`.
+
+    Attributes
+    ----------
+    thresholds_ : dict
+        ``{"local": float, "external": float}`` learned by ``fit``.
+
+    Raises
+    ------
+    kflow.NotFittedError
+        From ``predict`` before ``fit``.
+
+    See Also
+    --------
+    classify_roles : the rule the thresholds come from.
+    compare_waves : role transitions between two waves, with thresholds of the first.
+
+    References
+    ----------
+    .. [1] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
 
     Examples
     --------
@@ -329,54 +383,3 @@ class RoleClassifier:
     def fit_predict(self, survey: Survey, **layer: Any) -> RoleAssignment:
         """Fit on ``survey`` and classify it."""
         return self.fit(survey, **layer).predict(survey, **layer)
-
-
-def knowledge_positions(
-    survey: Survey,
-    *,
-    tolerance: float = 0.2,
-    relation: str | None = None,
-    wave: str | None = None,
-    missing: str | None = None,
-) -> pd.DataFrame:
-    """Knowledge position of each firm inside the cluster: source, absorber or mutual exchanger.
-
-    With balance b = (out - in) / (out + in) of a firm's out-degree (firms it gives knowledge to)
-    and in-degree (firms it receives from): ``source`` if b > tolerance, ``absorber`` if
-    b < -tolerance, ``mutual_exchanger`` otherwise, ``isolated`` if out + in = 0 (kflow
-    convention, after Giuliani & Bell 2005).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``firm_id``: ``out_degree``, ``in_degree``, ``balance``, ``position`` (None
-        when the firm's degrees are unknown).
-
-    Examples
-    --------
-    >>> import pandas as pd, kflow
-    >>> s = kflow.read_survey(pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "c", "a"]}),
-    ...                       orientation="flow")
-    >>> kflow.knowledge_positions(s)["position"].tolist()
-    ['source', 'mutual_exchanger', 'absorber']
-    """
-    if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
-        raise bad_parameter("knowledge_positions", "tolerance", "a number in [0, 1)", tolerance)
-    c = centrality(
-        survey, measures=["out_degree", "in_degree"], relation=relation, wave=wave, missing=missing
-    )
-    out_d = c["out_degree"].to_numpy(dtype=float)
-    in_d = c["in_degree"].to_numpy(dtype=float)
-    total = out_d + in_d
-    with np.errstate(invalid="ignore", divide="ignore"):
-        balance = np.where(total > 0, (out_d - in_d) / total, np.nan)
-    position = np.select(
-        [total == 0, balance > tolerance, balance < -tolerance],
-        ["isolated", "source", "absorber"],
-        default="mutual_exchanger",
-    ).astype(object)
-    position[np.isnan(total)] = None
-    table = c.copy()
-    table["balance"] = balance
-    table["position"] = position
-    return table

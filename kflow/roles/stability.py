@@ -80,7 +80,7 @@ def role_stability(
     wave: str | None = None,
     missing: str | None = None,
 ) -> pd.DataFrame:
-    """Share of resamples in which each firm keeps its cognitive role.
+    r"""Share of resamples in which each firm keeps its cognitive role.
 
     Parameters
     ----------
@@ -103,6 +103,31 @@ def role_stability(
         Indexed by ``firm_id``: ``role`` (observed), ``stability`` (share of resamples with the
         same role, among those in which the firm could be classified), ``alternative`` (the most
         frequent other role, None if none) and ``alternative_share``.
+
+    Notes
+    -----
+    For B resamples (a bootstrap of respondents or of reported ties [1]_, or a random quantile
+    threshold), firm i's stability is the share of the resamples that classify it in which it keeps
+    its observed role:
+
+    .. math::
+
+        s_i = \frac{\#\{b : \mathrm{role}^{(b)}_i = \mathrm{role}_i\}}
+                   {\#\{b : \mathrm{role}^{(b)}_i \text{ defined}\}}
+
+    This is kflow's check, beyond the published definitions of the roles [2]_.
+
+    See Also
+    --------
+    classify_roles : the roles being checked.
+
+    References
+    ----------
+    .. [1] Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &
+       Hall. https://doi.org/10.1007/978-1-4899-4541-9
+    .. [2] Giuliani, E., & Bell, M. (2005). The micro-determinants of meso-level learning and
+       innovation: evidence from a Chilean wine cluster. *Research Policy*, 34(1), 47-68.
+       https://doi.org/10.1016/j.respol.2004.10.008
 
     Examples
     --------
@@ -128,7 +153,7 @@ def role_stability(
         wave=wave,
         missing=missing,
     )
-    rng = as_generator(seed)
+    rng = as_generator(seed, "role_stability")
     local_col = NORMALIZED_AXES.get(local, local)
     n = survey.n_firms
 

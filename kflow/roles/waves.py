@@ -73,7 +73,7 @@ def compare_waves(
     threshold: Any = "mean",
     relation: str | None = None,
 ) -> WaveComparison:
-    """Compare two waves of the same cluster.
+    r"""Compare two waves of the same cluster.
 
     Parameters
     ----------
@@ -89,6 +89,31 @@ def compare_waves(
     Returns
     -------
     WaveComparison
+
+    Notes
+    -----
+    Tie persistence between waves is the Jaccard index of the two tie sets [1]_:
+
+    .. math::
+
+        J = \frac{|T_1 \cap T_2|}{|T_1 \cup T_2|}
+
+    Roles in the later wave are classified with the thresholds learned on the earlier one
+    (:class:`RoleClassifier`), so that a change of role is a change of the firm, not of the
+    threshold. Two-wave roster studies of a cluster: [2]_.
+
+    See Also
+    --------
+    RoleClassifier : thresholds of one wave applied to another.
+    classify_roles : the roles of one wave.
+
+    References
+    ----------
+    .. [1] Jaccard, P. (1912). The distribution of the flora in the alpine zone. *New Phytologist*,
+       11(2), 37-50. https://doi.org/10.1111/j.1469-8137.1912.tb05611.x
+    .. [2] Juhasz, S., & Lengyel, B. (2018). Creation and persistence of ties in cluster knowledge
+       networks. *Journal of Economic Geography*, 18(6), 1203-1226.
+       https://doi.org/10.1093/jeg/lbx039
 
     Examples
     --------

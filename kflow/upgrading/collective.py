@@ -48,7 +48,7 @@ def _check_scale(table: pd.DataFrame, columns: Sequence[str], function: str) -> 
 
 
 def collective_efficiency(table: pd.DataFrame) -> pd.DataFrame:
-    """External economies, joint action and the collective efficiency index per cluster.
+    r"""External economies, joint action and the collective efficiency index per cluster.
 
     EE = sum of the 0-3 ratings of a specialized labour market, local availability of inputs, and
     access to information and markets (0-9); JA = sum of the 0-3 ratings of backward vertical,
@@ -70,6 +70,29 @@ def collective_efficiency(table: pd.DataFrame) -> pd.DataFrame:
     ------
     DataError
         A missing column, or a rating outside 0-3 (naming the row, column and value).
+
+    Notes
+    -----
+    .. math::
+
+        EE = \sum_{k \in \{\text{labour}, \text{inputs}, \text{information}\}} r_k, \quad
+        JA = \sum_{k \in \{\text{backward}, \text{forward}, \text{bilateral}, \text{multilateral}\}}
+        r_k, \quad CE = 0.5\,EE + 0.5\,JA
+
+    with every rating :math:`r_k` on 0-3: the collective efficiency of [2]_ as tabulated for Latin
+    American clusters in [1]_ (Table 9.1 and its note).
+
+    See Also
+    --------
+    sector_summary : the same figures averaged by sector.
+    governance_profile : the chain governance of the same clusters.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Schmitz, H. (1995). Collective efficiency: growth path for small-scale industry. *Journal
+       of Development Studies*, 31(4), 529-566. https://doi.org/10.1080/00220389508422377
 
     Examples
     --------
@@ -93,7 +116,20 @@ def collective_efficiency(table: pd.DataFrame) -> pd.DataFrame:
 def sector_summary(
     table: pd.DataFrame, columns: Sequence[str], *, sector: str = "sector"
 ) -> pd.DataFrame:
-    """Mean (and count) of ``columns`` per sector, sectors in the order of the book's Table 1.1.
+    r"""Mean (and count) of ``columns`` per sector, sectors in the order of the book's Table 1.1.
+
+    Notes
+    -----
+    The mean of EE, JA and CE over the clusters of each sector, as in [1]_, Table 9.1.
+
+    See Also
+    --------
+    collective_efficiency : the figures per cluster.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
 
     Examples
     --------
@@ -113,9 +149,27 @@ def sector_summary(
 
 
 def upgrading_scores(table: pd.DataFrame) -> pd.DataFrame:
-    """Validate the four 0-3 upgrading ratings of each cluster and add their sum
+    r"""Validate the four 0-3 upgrading ratings of each cluster and add their sum
     (``upgrading_sum``; a missing rating counts as 0 in the sum, as the book's tables do, and
     ``n_rated`` says how many were rated).
+
+    Notes
+    -----
+    Product, process, functional and intersectoral upgrading, each rated 0-3 [2]_, and their sum
+    :math:`U = \sum_k u_k` (0-12), as in the cluster tables of [1]_ (Tables 9.2-9.6).
+
+    See Also
+    --------
+    compare_upgrading : upgrading across groups of clusters.
+    link_upgrading : upgrading of firms against their network positions.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Humphrey, J., & Schmitz, H. (2002). How does insertion in global value chains affect
+       upgrading in industrial clusters? *Regional Studies*, 36(9), 1017-1027.
+       https://doi.org/10.1080/0034340022000022198
 
     Examples
     --------
@@ -141,9 +195,47 @@ def compare_upgrading(
     n_permutations: int = 9999,
     seed: int | None = None,
 ):
-    """Compare an upgrading score across groups of clusters (sector, degree of collective
+    r"""Compare an upgrading score across groups of clusters (sector, degree of collective
     efficiency, a governance mode ...), with the group tests of :func:`kflow.compare_groups`
     (Kruskal-Wallis, pairwise Mann-Whitney, permutation p-values).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per cluster, with the grouping column and the outcome (e.g. the output of
+        :func:`upgrading_scores`).
+    by : str
+        The grouping column (default ``"sector"``).
+    outcome : str
+        The upgrading score to compare (default ``"upgrading_sum"``, the sum of the four types).
+    n_permutations : int
+        Permutations of the group labels for the p-values.
+    seed : int, optional
+        Seed of the permutations.
+
+    Returns
+    -------
+    kflow.GroupComparison
+        The omnibus test, the pairs of groups and the group sizes, means and medians.
+
+    Notes
+    -----
+    The outcome is compared across the groups with :func:`kflow.compare_groups`
+    (Kruskal-Wallis with :math:`\varepsilon^2 = H/(n-1)` and pairwise Mann-Whitney tests) [2]_;
+    upgrading types as in [1]_.
+
+    See Also
+    --------
+    upgrading_scores : the scores being compared.
+    kflow.compare_groups : the tests.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis.
+       *Journal of the American Statistical Association*, 47(260), 583-621.
+       https://doi.org/10.1080/01621459.1952.10483441
 
     Examples
     --------

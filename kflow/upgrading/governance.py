@@ -31,7 +31,7 @@ def _codes(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
 
 
 def governance_profile(table: pd.DataFrame, *, prefix: str = "governance_") -> pd.DataFrame:
-    """Which governance modes each cluster has, and whether in global chains.
+    r"""Which governance modes each cluster has, and whether in global chains.
 
     Parameters
     ----------
@@ -48,6 +48,25 @@ def governance_profile(table: pd.DataFrame, *, prefix: str = "governance_") -> p
         3), ``{mode}_domestic`` (code 1 or 3); and ``modes_present`` (names joined by "+"),
         ``n_modes``, ``any_global`` (a global chain of any mode) and ``coded`` (False where the
         book has N/A).
+
+    Notes
+    -----
+    Each of the four governance modes of [2]_ (market, network, quasi-hierarchy, hierarchy) is
+    coded as in [1]_, Table 9.2: 0 absent, 1 domestic chain, 2 global chain, 3 both. The profile
+    says, for each cluster and mode, whether the mode is present in a global chain (code 2 or 3)
+    and in a domestic chain (code 1 or 3).
+
+    See Also
+    --------
+    governance_long : one row per cluster and mode.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Gereffi, G., Humphrey, J., & Sturgeon, T. (2005). The governance of global value chains.
+       *Review of International Political Economy*, 12(1), 78-104.
+       https://doi.org/10.1080/09692290500049805
 
     Examples
     --------
@@ -80,8 +99,40 @@ def governance_profile(table: pd.DataFrame, *, prefix: str = "governance_") -> p
 def governance_long(
     table: pd.DataFrame, *, id_columns=None, prefix: str = "governance_"
 ) -> pd.DataFrame:
-    """Governance codes in tidy long form for plotting: one row per cluster and mode, with
+    r"""Governance codes in tidy long form for plotting: one row per cluster and mode, with
     ``code``, ``present``, ``domestic`` and ``global``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per cluster with the four ``{prefix}{mode}`` code columns.
+    id_columns : sequence of str, optional
+        Columns that identify a cluster, repeated on each of its rows (default: none).
+    prefix : str
+        The prefix of the code columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cluster, mode): the id columns, ``mode``, ``code``, ``present``,
+        ``domestic`` and ``global``.
+
+    Notes
+    -----
+    The codes of [1]_, Table 9.2, one row per (cluster, mode), with the chain (domestic, global) the
+    code stands for; governance modes after [2]_.
+
+    See Also
+    --------
+    governance_profile : the counts per mode.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Gereffi, G., Humphrey, J., & Sturgeon, T. (2005). The governance of global value chains.
+       *Review of International Political Economy*, 12(1), 78-104.
+       https://doi.org/10.1080/09692290500049805
 
     Examples
     --------

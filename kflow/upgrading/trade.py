@@ -49,7 +49,7 @@ def trade_decomposition(
     end: int,
     world: str = "World",
 ) -> pd.DataFrame:
-    """The terms of equations 8.1 and 8.2 for each reporter and product.
+    r"""The terms of equations 8.1 and 8.2 for each reporter and product.
 
     Parameters
     ----------
@@ -73,6 +73,29 @@ def trade_decomposition(
         ``market_share_effect`` = V_{t+n} dM Q^w_t, ``interaction_effect`` = V_{t+n} dM dQ^w,
         with ``unit_value_effect``), ``residual_8_1``, ``residual_8_2`` (sum of terms - dX) and
         ``adds_up``.
+
+    Notes
+    -----
+    With export value :math:`X = V Q` (unit value V, volume Q), world volume :math:`Q^w` and market
+    share :math:`M = Q / Q^w`, between years t and t + n (eqs. 8.1 and 8.2 of [1]_, ch. 8):
+
+    .. math::
+
+        \Delta X = V_{t+n} \Delta Q + Q_t \Delta V
+
+        \Delta X = V_{t+n} \left(M_t \Delta Q^w + \Delta M\, Q^w_t + \Delta M \Delta Q^w\right)
+        + Q_t \Delta V
+
+    ``adds_up`` checks both identities to a relative tolerance of 1e-9.
+
+    See Also
+    --------
+    classify_product_upgrading : the Table 8.1 and Kaplinsky-Readman verdicts.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
 
     Examples
     --------
@@ -201,7 +224,7 @@ def classify_product_upgrading(
     end: int | None = None,
     world: str = "World",
 ) -> pd.DataFrame:
-    """Table 8.1's product-upgrading verdict and Kaplinsky & Readman's outcome.
+    r"""Table 8.1's product-upgrading verdict and Kaplinsky & Readman's outcome.
 
     Table 8.1 (Amighini): product upgrading when dX > 0 and dV > 0 and either (dQ^w > 0 and
     dM >= 0) or dM > 0; every other case is ``ambiguous`` (downgrading or withdrawal). Kaplinsky &
@@ -227,6 +250,27 @@ def classify_product_upgrading(
     pandas.DataFrame
         The input rows (or the decomposition) with ``share_change``, ``table_8_1``,
         ``kaplinsky_readman`` and ``reason``.
+
+    Notes
+    -----
+    Table 8.1 of [1]_: product upgrading when :math:`\Delta X > 0`, :math:`\Delta V > 0` and either
+    (:math:`\Delta Q^w > 0` and :math:`\Delta M \ge 0`) or :math:`\Delta M > 0`; every other case is
+    ambiguous. The four outcomes of [2]_ from the change in market share and in relative unit
+    value: upgrading (share up or level, unit value up), immiserizing growth (share up, unit value
+    down), withdrawal (share down, unit value down), niche shift (share down, unit value up).
+
+    See Also
+    --------
+    trade_decomposition : the terms of eqs. 8.1 and 8.2.
+    kaplinsky_readman_figure : the four outcomes drawn.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Kaplinsky, R., & Readman, J. (2005). Globalization and upgrading: what can (and cannot)
+       be learnt from international trade statistics in the wood furniture sector? *Industrial and
+       Corporate Change*, 14(4), 679-703. https://doi.org/10.1093/icc/dth065
 
     Examples
     --------
@@ -264,8 +308,25 @@ def classify_product_upgrading(
 
 
 def kaplinsky_readman_figure(table: pd.DataFrame, *, label: str = "country") -> str:
-    """Market-share change against unit-value change with the four Kaplinsky-Readman quadrants,
+    r"""Market-share change against unit-value change with the four Kaplinsky-Readman quadrants,
     as SVG text (deterministic). ``table`` is the output of :func:`classify_product_upgrading`.
+
+    Notes
+    -----
+    Market share change against unit value change, one point per row, with the four quadrants of
+    [2]_ named (upgrading, immiserizing growth, withdrawal, niche shift), as used in [1]_, ch. 8.
+
+    See Also
+    --------
+    classify_product_upgrading : the verdicts the quadrants stand for.
+
+    References
+    ----------
+    .. [1] Pietrobelli, C., & Rabellotti, R. (Eds.) (2006). *Upgrading to Compete: Global Value
+       Chains, Clusters, and SMEs in Latin America*. Inter-American Development Bank.
+    .. [2] Kaplinsky, R., & Readman, J. (2005). Globalization and upgrading: what can (and cannot)
+       be learnt from international trade statistics in the wood furniture sector? *Industrial and
+       Corporate Change*, 14(4), 679-703. https://doi.org/10.1093/icc/dth065
 
     Examples
     --------
