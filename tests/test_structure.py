@@ -148,3 +148,57 @@ def _function_bodies():
 def test_functions_are_short():
     long = {name: n for name, n in _function_bodies() if n > MAX_FUNCTION_BODY}
     assert long == {}
+
+
+def test_report_function_and_reporting_subpackage_do_not_clash():
+    import kflow
+
+    assert callable(kflow.report)
+    assert kflow.reporting.model.ReportModel is kflow.reporting.ReportModel
+    assert kflow.reporting.sections.SECTIONS == kflow.reporting.SECTIONS
+
+
+def test_every_result_has_a_short_repr_a_summary_and_a_frame():
+    import numpy as np
+
+    import kflow
+    from kflow._results import Result
+
+    s = kflow.datasets.load_network("example_cluster")
+    sim = kflow.datasets.simulate_cluster(24, seed=3)
+    w2 = kflow.datasets.simulate_cluster(24, seed=4)
+    rng = np.random.default_rng(0)
+    m = rng.random((6, 6))
+    results = [
+        s.validation,
+        kflow.ei_index(s, {f: i % 2 for i, f in enumerate(s.firm_ids)}, n_permutations=9),
+        kflow.classify_roles(s),
+        kflow.brokerage(s),
+        kflow.compare_waves(sim, w2),
+        kflow.absorptive_capacity_index(sim.firms, ["graduate_share", "experience_years"]),
+        kflow.compare_groups(sim.firms, "product", by="exporter", n_permutations=9),
+        kflow.regress(sim.firms, "product", ["graduate_share"]),
+        kflow.qap(m, m + rng.random((6, 6)), n_permutations=9),
+        kflow.link_upgrading(sim, n_permutations=9, seed=0),
+    ]
+    kinds = {type(r) for r in results}
+    assert kinds == {cls for cls in _result_classes()}, "a result class is missing here"
+    for result in results:
+        assert isinstance(result, Result)
+        text = repr(result)
+        assert len(text.splitlines()) < 15, type(result).__name__
+        assert str(result) == result.summary()
+        assert "<pre>" in result._repr_html_()
+        assert len(result.to_frame()) >= 0
+    assert len(repr(s).splitlines()) == 1
+
+
+def _result_classes():
+    import kflow
+    from kflow._results import Result
+
+    return {
+        obj
+        for name in dir(kflow)
+        if isinstance(obj := getattr(kflow, name), type) and issubclass(obj, Result)
+    }
