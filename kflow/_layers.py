@@ -58,6 +58,17 @@ def resolve_missing(survey: Survey, missing: str | None, function: str) -> str:
     return value
 
 
+def focus(survey: Survey, wave: str | int | None) -> Survey:
+    """The survey with only the firms present in ``wave``, when wave membership is known.
+
+    Every analysis of one wave starts here, so that firms absent from that wave (see
+    :meth:`kflow.Survey.absent`) are neither measured, classified nor counted as respondents.
+    """
+    if wave is None or not survey.meta.get("absent"):
+        return survey
+    return survey.select(wave=wave)
+
+
 def layer_keys(
     survey: Survey, relation: str | None, wave: str | None
 ) -> list[tuple[str, str | None]]:

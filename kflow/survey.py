@@ -8,7 +8,7 @@ every row read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -190,14 +190,82 @@ class Survey:
         name, and a :class:`kflow.SurveyError` lists them.
         """
         ties = self.ties
-        relation = _pick(relation, self.relations, "relation")
+        relation = _pick(_as_label(relation), self.relations, "relation")
         ties = ties[ties[V.RELATION] == relation]
         if self.waves:
-            wave = _pick(wave, self.waves, "wave")
+            wave = _pick(_as_label(wave), self.waves, "wave")
             ties = ties[ties[V.WAVE] == wave]
         elif wave is not None:
             raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
         return ties
+
+    def absent(self, wave: str | int | None = None) -> list[str]:
+        """Roster firms absent from ``wave`` (not yet founded, closed, left the cluster).
+
+        Membership is declared in the firms table (a ``waves`` column) or inferred from the
+        ties when the survey is read with ``membership="infer"``; see :func:`kflow.read_survey`.
+        With ``wave=None``, the firms absent from every wave of a single-wave survey (none).
+        """
+        if wave is None:
+            return []
+        wave = _pick(_as_label(wave), self.waves, "wave")
+        return list(self.meta.get("absent", {}).get(wave, []))
+
+    def select(self, *, relation: str | None = None, wave: str | int | None = None) -> Survey:
+        """One relation and/or one wave as a Survey of its own.
+
+        Wave labels compare as text (``wave=2012`` selects the wave ``"2012"``). Selecting a wave
+        leaves out the firms absent from it (see :meth:`absent`): they are neither on the roster
+        nor respondents there, so the response rate and every measure refer to the firms present.
+        The validation report is kept, with the roster counts of the selection and a note.
+
+        Examples
+        --------
+        >>> import pandas as pd, kflow
+        >>> ties = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "c"],
+        ...                      "wave": [1, 1, 2]})
+        >>> s = kflow.read_survey(ties, orientation="flow", membership="infer")
+        >>> s.select(wave=2).firm_ids, s.select(wave=1).n_firms
+        (['a', 'c'], 3)
+        """
+        ties, firms, external = self.ties, self.firms, self.external
+        meta = dict(self.meta)
+        chosen = []
+        if relation is not None:
+            relation = _pick(_as_label(relation), self.relations, "relation")
+            ties = ties[ties[V.RELATION] == relation]
+            meta["relations"] = [relation]
+            chosen.append(f"relation {relation!r}")
+        if wave is not None:
+            if not self.waves:
+                raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
+            wave = _pick(_as_label(wave), self.waves, "wave")
+            ties = ties[ties[V.WAVE] == wave]
+            absent = set(self.absent(wave))
+            firms = firms[~firms.index.isin(absent)]
+            external = external[~external[V.FIRM_ID].isin(absent)]
+            meta["waves"] = [wave]
+            meta["absent"] = {}
+            gone = f"; absent firms left out: {', '.join(sorted(absent))}" if absent else ""
+            chosen.append(f"wave {wave!r}{gone}")
+        if not chosen:
+            return self
+        meta["selected"] = {"relation": relation, "wave": wave}
+        validation = self.validation
+        if validation is not None:
+            validation = replace(
+                validation,
+                notes=(*validation.notes, "selected " + ", ".join(chosen)),
+                n_firms=len(firms),
+                n_respondents=int(firms[V.RESPONDENT].sum()),
+            )
+        return Survey(
+            firms=firms,
+            ties=ties.reset_index(drop=True),
+            external=external.reset_index(drop=True),
+            meta=meta,
+            validation=validation,
+        )
 
     # -- conversions ----------------------------------------------------------------------------
     def to_networkx(
@@ -231,6 +299,15 @@ class Survey:
         from kflow.graph import to_igraph
 
         return to_igraph(self, include_external=include_external, relation=relation, wave=wave)
+
+
+def _as_label(value: object) -> str | None:
+    """A relation or wave label as text (``2012`` and ``"2012"`` name the same wave)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _pick(value: str | None, present: list[str], what: str) -> str:

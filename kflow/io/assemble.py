@@ -45,9 +45,11 @@ def assemble_survey(
             f"non-respondents ({len(non)}): {', '.join(non)}; their unknown answers are "
             f"treated as {options['missing']!r} by the measures"
         )
+    single = len(ties.tables) == 1
     tables = table_summary(
         [
-            ("ties", ties.table, "matrix" if ties.is_matrix else "edge list", len(ties_out)),
+            *((what, table, layout, len(ties_out) if single else None)
+              for what, table, layout in ties.tables),
             ("firms", firm_table, "attribute table", None),
             ("external", ext_table, "external ties", None if ext is None else len(ext_out)),
         ],
@@ -73,7 +75,11 @@ def _meta(
 ) -> dict[str, Any]:
     scale = options["scale"]
     relations = sorted(ties_out[V.RELATION].unique().tolist()) or [V.DEFAULT_RELATION]
-    tables = (("ties", ties.table), ("firms", firm_table), ("external", ext_table))
+    tables = (
+        *((what, table) for what, table, _ in ties.tables),
+        ("firms", firm_table),
+        ("external", ext_table),
+    )
     meta: dict[str, Any] = {
         "orientation": options["orientation"],
         "layout": "matrix" if ties.is_matrix else "edgelist",
@@ -84,6 +90,7 @@ def _meta(
         or {name: t.label for name, t in tables if t is not None},
         "reported_side": options["reported_side"],
         "missing": options["missing"],
+        "absent": options.get("saved_absent") or options["absent"],
         "duplicates": options["duplicates"],
         "kflow_version": __version__,
     }

@@ -11,6 +11,7 @@ the orientation rule), :mod:`kflow.io.roster` (the firms table and respondents),
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from kflow.exceptions import SurveyError, bad_parameter
 from kflow.io._common import Drops, check_choice
 from kflow.io.assemble import REPORTED_SIDE, assemble_survey
 from kflow.io.external import check_actor_names, read_external
+from kflow.io.membership import MEMBERSHIPS, wave_membership
 from kflow.io.roster import read_roster, resolve_roster
 from kflow.io.ties import read_ties
 from kflow.survey import Survey
@@ -37,7 +39,7 @@ _NO_ORIENTATION = (
 
 
 def read_survey(
-    ties: str | Path | pd.DataFrame,
+    ties: str | Path | pd.DataFrame | Mapping[str, str | Path | pd.DataFrame],
     *,
     orientation: str | None = None,
     firms: str | Path | pd.DataFrame | None = None,
@@ -56,6 +58,7 @@ def read_survey(
     encoding: str | None = None,
     sep: str | None = None,
     sheet: str | int | None = None,
+    membership: str = "declared",
 ) -> Survey:
     """Read and validate a roster survey.
 
@@ -69,11 +72,12 @@ def read_survey(
 
     Parameters
     ----------
-    ties : path or pandas.DataFrame
+    ties : path, pandas.DataFrame, or mapping of wave label to either
         An edge list (one tie per row) or a square roster matrix (respondents in rows, named firms
         in columns, the answer in the cell; empty cell = no answer) as ``.csv``/``.tsv``/``.txt``,
         ``.xlsx`` or ``.parquet``, or a DataFrame; or a folder written by
-        :func:`kflow.write_survey`.
+        :func:`kflow.write_survey`. A mapping ``{"2012": path, "2015": path}`` reads one table
+        per wave (e.g. the roster matrix of each wave) into one multi-wave survey.
     orientation : {"asks", "gives", "flow"}
         Which question the ties answer (see above). Required.
     firms : path or pandas.DataFrame, optional
@@ -109,6 +113,14 @@ def read_survey(
         ``;`` tab). Decimal commas in values are read as decimal points.
     sheet : str or int, optional
         Workbook sheet of an ``.xlsx`` ties file (default: the first).
+    membership : {"declared", "infer"}
+        Which firms belong to which wave of a multi-wave survey. ``"declared"`` (default): from
+        a ``waves`` column of the firms table listing each firm's waves (separated by ``;``,
+        ``,``, ``|`` or spaces; blank = every wave); without that column every firm is in every
+        wave. ``"infer"``: a firm with no tie in a wave is absent from it (for roster matrices
+        drawn over the firms of all waves). Absent firms are left out of
+        :meth:`Survey.select` of that wave, so they are neither classified nor counted as
+        respondents there.
 
     Returns
     -------
@@ -140,11 +152,12 @@ def read_survey(
     """
     options = _check_options(locals())
     attribute_types = None
-    if not isinstance(ties, pd.DataFrame) and Path(ties).is_dir():
+    if isinstance(ties, (str, Path)) and Path(ties).is_dir():
         ties, firms, external, attribute_types = _saved_folder(Path(ties), firms, external, options)
     if options["orientation"] is None:
         raise SurveyError(_NO_ORIENTATION)
     check_choice("read_survey", "orientation", options["orientation"], V.ORIENTATIONS)
+    check_choice("read_survey", "membership", options["membership"], MEMBERSHIPS)
     options.setdefault("reported_side", REPORTED_SIDE.get(options["orientation"]))
 
     drops = Drops()
@@ -153,6 +166,9 @@ def read_survey(
     firm_table, roster = read_roster(firms, options, drops, attribute_types)
     ext_table, ext = read_external(external, options, drops)
     roster = resolve_roster(roster, firm_table, tie_records, ext, ext_table, options, notes)
+    roster, options["absent"] = wave_membership(
+        roster, tie_records, firm_table, options["membership"], notes
+    )
     check_actor_names(ext, ext_table, roster)
     return assemble_survey(tie_records, roster, firm_table, ext, ext_table, options, drops, notes)
 
@@ -198,6 +214,8 @@ def _saved_folder(folder: Path, firms, external, options: dict[str, Any]):
         external = ext_path
     if options["scale"] is None and saved.get("scale"):
         options["scale"] = tuple(saved["scale"])
+    if saved.get("absent"):
+        options["saved_absent"] = saved["absent"]
     options["missing"] = saved.get("missing", options["missing"])
     options["source_names"] = saved.get("sources")
     options["reported_side"] = saved.get("reported_side")

@@ -24,7 +24,11 @@ from kflow.io._common import (
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.io.ties import TieRecords
 
-__all__ = ["read_roster", "resolve_roster"]
+__all__ = ["MEMBERSHIP_COLUMN", "read_roster", "resolve_roster"]
+
+#: The firms-table column that lists the waves a firm belongs to (see :mod:`kflow.io.membership`).
+MEMBERSHIP_COLUMN = "waves"
+_WAVES = "_waves"
 
 
 def read_roster(
@@ -60,13 +64,13 @@ def resolve_roster(
     else:
         unknown = named - set(roster.index)
         if unknown and not options["add_unknown_firms"]:
-            raise_unknown(unknown, ties.records, ties.table, ext, ext_table, firm_table)
+            raise_unknown(unknown, ties, ext, ext_table, firm_table)
         flagged = V.RESPONDENT in roster.columns
         if unknown:
             roster = _add_unknown(roster, unknown, firm_table, ties, orientation, notes)
         why = "the firms table has no 'respondent' column"
         if flagged and orientation != "flow":
-            check_respondent_conflicts(roster, ties.answered_by, ties.records, ties.table)
+            check_respondent_conflicts(roster, ties)
     if V.RESPONDENT not in roster.columns:
         roster[V.RESPONDENT] = inferred_respondents(
             roster.index, orientation, ties.is_matrix, ties.silent_rows, notes, why
@@ -167,6 +171,8 @@ def firm_records(
             out[V.RESPONDENT] = parse_bool(table, keep, name, values)
         elif name.lower() == V.NAME:
             out[V.NAME] = values.where(values != "", out.index.to_series()).astype(object)
+        elif name.lower() == MEMBERSHIP_COLUMN:
+            out[_WAVES] = values
         else:
             out[name] = typed_attribute(values, (types or {}).get(name))
     return out
@@ -180,7 +186,7 @@ def firm_records_from_dataframe(
     fi = find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
     original = frame.reset_index(drop=True).iloc[parsed["_pos"].to_numpy()]
     for i, name in enumerate(table.header):
-        if i == fi or name.lower() in (V.RESPONDENT, V.NAME) or name == "":
+        if i == fi or name.lower() in (V.RESPONDENT, V.NAME, MEMBERSHIP_COLUMN) or name == "":
             continue
         col = original.iloc[:, i]
         if pd.api.types.is_string_dtype(col.dtype):
@@ -217,15 +223,13 @@ def inferred_respondents(
     return [True] * len(index)
 
 
-def check_respondent_conflicts(
-    roster: pd.DataFrame, answered_by: set[str], records: pd.DataFrame, table: Table
-) -> None:
+def check_respondent_conflicts(roster: pd.DataFrame, ties: TieRecords) -> None:
     non = set(roster.index[~roster[V.RESPONDENT].to_numpy(dtype=bool)])
-    conflict = V.sorted_ids(non & answered_by)
+    conflict = V.sorted_ids(non & ties.answered_by)
     if conflict:
         firm = conflict[0]
-        rows = records.loc[records["respondent"] == firm, "pos"].tolist()
-        where = table.where(int(rows[0])) if rows else table.label
+        rows = ties.records.loc[ties.records["respondent"] == firm]
+        where = ties.where(rows.iloc[0]) if len(rows) else ties.table.label
         raise SurveyError(
             f"{where}: firm {firm!r} answers here but is marked respondent=no in the firms table. "
             "Correct the flag, or remove the answers of a firm that did not respond."
@@ -234,16 +238,16 @@ def check_respondent_conflicts(
 
 def raise_unknown(
     unknown: set[str],
-    records: pd.DataFrame,
-    tie_table: Table,
+    ties: TieRecords,
     ext: pd.DataFrame | None,
     ext_table: Table | None,
     firm_table: Table,
 ) -> None:
     firm = V.sorted_ids(unknown)[0]
+    records = ties.records
     hit = records.loc[(records["source"] == firm) | (records["target"] == firm)]
     if len(hit):
-        where = tie_table.where(int(hit["pos"].iloc[0]))
+        where = ties.where(hit.iloc[0])
     else:
         hit = ext.loc[ext[V.FIRM_ID] == firm]
         where = ext_table.where(int(hit["pos"].iloc[0]), V.FIRM_ID)

@@ -8,6 +8,7 @@ going into the ledger with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,11 +34,15 @@ __all__ = ["TieRecords", "orient", "read_ties"]
 
 @dataclass(frozen=True)
 class TieRecords:
-    """The ties of one table after reading: oriented, cleaned and merged records."""
+    """The ties of one or more tables after reading: oriented, cleaned and merged records.
 
-    table: Table
+    ``tables`` holds, for each input, its name in the validation report (``ties``, or
+    ``ties <wave>`` when each wave has a file of its own), the :class:`Table` and its layout;
+    the ``src`` column of ``records`` says which input a record came from.
+    """
+
+    tables: list[tuple[str, Table, str]]
     records: pd.DataFrame
-    is_matrix: bool
     matrix_ids: list[str]
     silent_rows: list[str]
     answered_by: set[str]
@@ -46,16 +51,62 @@ class TieRecords:
     def has_wave(self) -> bool:
         return "wave" in self.records.columns
 
+    @property
+    def is_matrix(self) -> bool:
+        return all(layout == "matrix" for _, _, layout in self.tables)
+
+    @property
+    def table(self) -> Table:
+        """The first input (the only one unless each wave has a file)."""
+        return self.tables[0][1]
+
+    def where(self, record: pd.Series, column: str | None = None) -> str:
+        """Where a record was read: file, row (and column)."""
+        table = self.tables[int(record["src"])][1]
+        return table.where(int(record["pos"]), column)
+
     def firm_ids(self) -> set[str]:
         """Every firm the ties name, answer for, or (in a matrix) list."""
         named = set(self.records["source"]) | set(self.records["target"])
         return named | set(self.matrix_ids) | self.answered_by
 
 
-def read_ties(
-    ties, options: dict, drops: Drops, notes: list[str]
+def read_ties(ties, options: dict, drops: Drops, notes: list[str]) -> TieRecords:
+    """Read the ties into oriented knowledge-flow records (see :func:`read_survey`).
+
+    ``ties`` is one table, or a mapping from wave label to table (one file per wave).
+    """
+    if not isinstance(ties, Mapping):
+        return _read_one(ties, options, drops, notes, "ties", None)
+    if not ties:
+        raise SurveyError("read_survey: the mapping of waves to ties files is empty.")
+    parts = [
+        _read_one(obj, options, drops, notes, f"ties {label}", wave_label(label))
+        for label, obj in ties.items()
+    ]
+    records = pd.concat(
+        [p.records.assign(src=k) for k, p in enumerate(parts)], ignore_index=True
+    )
+    silent = set.intersection(*(set(p.silent_rows) for p in parts))
+    return TieRecords(
+        tables=[p.tables[0] for p in parts],
+        records=records,
+        matrix_ids=sorted(set().union(*(p.matrix_ids for p in parts))),
+        silent_rows=V.sorted_ids(silent),
+        answered_by=set().union(*(p.answered_by for p in parts)),
+    )
+
+
+def wave_label(value: object) -> str:
+    """A wave label as text: ``2012`` and ``"2012"`` name the same wave."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_one(
+    ties, options: dict, drops: Drops, notes: list[str], what: str, wave: str | None
 ) -> TieRecords:
-    """Read one ties table into oriented knowledge-flow records (see :func:`read_survey`)."""
     table = load_table(
         ties, what="ties", encoding=options["encoding"], sep=options["sep"], sheet=options["sheet"]
     )
@@ -65,17 +116,24 @@ def read_ties(
     matrix_ids: list[str] = []
     silent_rows: list[str] = []
     if matrix:
-        records, matrix_ids, silent_rows = matrix_records(table, drops)
+        records, matrix_ids, silent_rows = matrix_records(table, drops, what)
     else:
-        records, unused = edge_records(table, options, drops)
+        records, unused = edge_records(table, options, drops, what)
         if unused:
             notes.append(f"columns of {table.label} not used: {', '.join(map(repr, unused))}")
+    if wave is not None:
+        if "wave" in records.columns:
+            raise SurveyError(
+                f"{table.label}: has a wave column, and was given as the file of wave {wave!r}. "
+                "Give one file per wave, or one file with a wave column."
+            )
+        records["wave"] = wave
     orientation = options["orientation"]
     records = orient(records, orientation)
     answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
-    records = clean_weights(records, table, drops, options["scale"], "ties")
+    records = clean_weights(records, table, drops, options["scale"], what)
     self_tie = (records["source"] == records["target"]).to_numpy()
-    drops.add_records("ties", table, records, self_tie, "self-tie")
+    drops.add_records(what, table, records, self_tie, "self-tie")
     records = records.loc[~self_tie].reset_index(drop=True)
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
@@ -84,8 +142,10 @@ def read_ties(
         wave_text = f", wave {r['wave']!r}" if has_wave else ""
         return f"the tie {r['source']} -> {r['target']} (relation {r['relation']!r}{wave_text})"
 
-    records = merge_duplicates(records, key, options["duplicates"], table, drops, "ties", describe)
-    return TieRecords(table, records, matrix, matrix_ids, silent_rows, answered_by)
+    records = merge_duplicates(records, key, options["duplicates"], table, drops, what, describe)
+    records["src"] = 0
+    layout_name = "matrix" if matrix else "edge list"
+    return TieRecords([(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by)
 
 
 def is_matrix(table: Table, explicit_pair: bool) -> bool:
@@ -100,7 +160,9 @@ def is_matrix(table: Table, explicit_pair: bool) -> bool:
     return bool(row_ids) and row_ids <= set(table.header[1:])
 
 
-def edge_records(table: Table, opts: dict, drops: Drops) -> tuple[pd.DataFrame, list[str]]:
+def edge_records(
+    table: Table, opts: dict, drops: Drops, what: str = "ties"
+) -> tuple[pd.DataFrame, list[str]]:
     """Records of an edge list: one per non-blank row, columns as written (not yet oriented)."""
     explicit = opts["source"] is not None or opts["target"] is not None
     if explicit:
@@ -122,7 +184,7 @@ def edge_records(table: Table, opts: dict, drops: Drops) -> tuple[pd.DataFrame, 
     used_cols = {si, ti, wi, ri, vi} - {None}
     unused = [h for i, h in enumerate(table.header) if i not in used_cols]
 
-    keep, sub = drop_blank_rows(table, "ties", drops)
+    keep, sub = drop_blank_rows(table, what, drops)
 
     for idx in (si, ti):
         empty = (sub[idx] == "").to_numpy()
@@ -214,10 +276,12 @@ def _check_row_ids(table: Table, keep: np.ndarray, ids: pd.Series, cols: list[st
     )
 
 
-def matrix_records(table: Table, drops: Drops) -> tuple[pd.DataFrame, list[str], list[str]]:
+def matrix_records(
+    table: Table, drops: Drops, what: str = "ties"
+) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Records of a roster matrix: one per cell; rows are respondents, columns named firms."""
     cols = _matrix_columns(table)
-    keep, sub = drop_blank_rows(table, "ties", drops)
+    keep, sub = drop_blank_rows(table, what, drops)
     ids = sub[0]
     _check_row_ids(table, keep, ids, cols)
     values = sub.iloc[:, 1:]
@@ -243,11 +307,11 @@ def matrix_records(table: Table, drops: Drops) -> tuple[pd.DataFrame, list[str],
             "value": flat_text.to_numpy(dtype=object),
         }
     )
-    return _drop_unanswered(records, table, drops, cols)
+    return _drop_unanswered(records, table, drops, cols, what)
 
 
 def _drop_unanswered(
-    records: pd.DataFrame, table: Table, drops: Drops, cols: list[str]
+    records: pd.DataFrame, table: Table, drops: Drops, cols: list[str], what: str
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Drop quiet diagonal cells and blank cells (no answer); find the silent respondents."""
     diagonal = (records["a"] == records["b"]).to_numpy()
@@ -255,11 +319,11 @@ def _drop_unanswered(
     empty = np.isnan(numbers)
     quiet_diag = diagonal & (empty | (numbers == 0))
     drops.add_records(
-        "ties", table, records, quiet_diag, "diagonal cell (a firm does not name itself)"
+        what, table, records, quiet_diag, "diagonal cell (a firm does not name itself)"
     )
     no_answer = empty & ~diagonal
     drops.add(
-        "ties",
+        what,
         table,
         records["pos"].to_numpy()[no_answer],
         records["column"].to_numpy()[no_answer],

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
-from kflow._layers import Layer, build_layer, per_layer, resolve_missing
+from kflow._layers import Layer, build_layer, focus, per_layer, resolve_missing
 from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
 
@@ -309,7 +309,7 @@ def centrality(
         columns = [c for c in columns if c not in _NORMALIZED]
 
     def compute(r: str, w: str | None) -> pd.DataFrame:
-        layer = build_layer(survey, r, w, missing)
+        layer = build_layer(focus(survey, w), r, w, missing)
         values = centrality_of_layer(layer, columns, weighted)
         table = pd.DataFrame(values, index=pd.Index(layer.firm_ids, name=V.FIRM_ID))
         for c in columns:

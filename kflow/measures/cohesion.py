@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._layers import build_layer, one_layer, resolve_missing
+from kflow._layers import build_layer, focus, one_layer, resolve_missing
 from kflow._random import as_generator
 from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
@@ -97,6 +97,7 @@ def cliques(
     >>> kflow.cliques(kflow.read_survey(t, orientation="flow")).index.tolist()
     ['a', 'b', 'c']
     """
+    survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "cliques")
     layer, g = _undirected(survey, relation, wave, symmetrize, missing, "cliques")
     found = g.maximal_cliques(min=max(int(min_size), 1))
@@ -148,6 +149,7 @@ def k_core(
     >>> kflow.k_core(kflow.read_survey(t, orientation="flow"))["k_core"].tolist()
     [2, 2, 2, 1]
     """
+    survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "k_core")
     layer, g = _undirected(survey, relation, wave, symmetrize, missing, "k_core")
     return pd.DataFrame(
@@ -279,6 +281,7 @@ def core_periphery(
     >>> cp["core"].tolist(), round(float(cp["fit"].iloc[0]), 3)
     ([True, True, True, False, False], 1.0)
     """
+    survey = focus(survey, wave)
     fn = "core_periphery"
     if method not in ("continuous", "discrete"):
         raise bad_parameter(fn, "method", "one of {'continuous', 'discrete'}", method)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
-from kflow._layers import build_layer, one_layer, resolve_groups, resolve_missing
+from kflow._layers import build_layer, focus, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow.survey import Survey
@@ -103,6 +103,7 @@ def external_openness(
     >>> kflow.external_openness(s).loc["a", cols].tolist()
     [2.0, 1.0, 0.3333333333333333]
     """
+    survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "external_openness")
     ids = survey.firm_ids
     ext = survey.external
@@ -254,6 +255,7 @@ def ei_index(
     >>> float(r.network["ei_index"])  # E = 1 (a -> c), I = 2
     -0.3333333333333333
     """
+    survey = focus(survey, wave)
     ids = survey.firm_ids
     labels = resolve_groups(survey, groups, "ei_index")
     codes, uniques = pd.factorize(labels.reindex(ids), sort=True)

@@ -10,7 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kflow import vocabulary as V
-from kflow._layers import Layer, build_layer, layer_keys, one_layer, resolve_missing
+from kflow._layers import Layer, build_layer, focus, layer_keys, one_layer, resolve_missing
 from kflow.measures.centrality import centrality_of_layer, flow_graph
 from kflow.survey import Survey
 
@@ -183,6 +183,7 @@ def network_summary(
     >>> kflow.network_summary(s)[["n_ties", "reciprocity", "density"]].tolist()
     [3, 0.6666666666666666, 0.5]
     """
+    survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "network_summary")
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     return pd.Series(_summary_of_layer(survey, layer), name="value", dtype=object)[
@@ -236,9 +237,9 @@ def network_summaries(
     [2, 1]
     """
     missing = resolve_missing(survey, missing, "network_summaries")
-    rows = [
-        _summary_of_layer(survey, build_layer(survey, r, w, missing))
-        for r, w in layer_keys(survey, relation, wave)
-    ]
+    rows = []
+    for r, w in layer_keys(survey, relation, wave):
+        part = focus(survey, w)
+        rows.append(_summary_of_layer(part, build_layer(part, r, w, missing)))
     table = pd.DataFrame(rows, columns=list(SUMMARY_FIELDS))
     return table.set_index([V.RELATION, V.WAVE])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
+from kflow._layers import focus
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow.exceptions import DataError, bad_parameter
@@ -73,6 +74,7 @@ def relation_matrix(
     >>> kflow.relation_matrix(s).to_numpy().tolist()
     [[0.0, 1.0], [0.0, 0.0]]
     """
+    survey = focus(survey, wave)
     ties = survey.layer(relation, wave)
     ids = survey.firm_ids
     index = pd.Index(ids)

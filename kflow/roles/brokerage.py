@@ -24,7 +24,7 @@ from scipy.special import comb
 
 from kflow import vocabulary as V
 from kflow._inference import exceedances, p_from_counts
-from kflow._layers import build_layer, one_layer, resolve_groups, resolve_missing
+from kflow._layers import build_layer, focus, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow.exceptions import KflowError, SurveyError
@@ -291,6 +291,7 @@ def brokerage(
     >>> kflow.brokerage(s, "g", include_external=False).raw.loc["b"].tolist()
     [0.0, 0.0, 0.0, 1.0, 0.0, 1.0]
     """
+    survey = focus(survey, wave)
     fn = "brokerage"
     missing = resolve_missing(survey, missing, fn)
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)

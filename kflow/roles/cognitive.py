@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._layers import focus
 from kflow._results import Result
 from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
@@ -295,6 +296,7 @@ def classify_roles(
     ['technological_gatekeeper', 'active_mutual_exchanger', 'active_mutual_exchanger',
      'external_star']
     """
+    survey = focus(survey, wave)
     fn = "classify_roles"
     rule = split_rule(threshold, fn)
     local_scores, external_scores = axis_scores(

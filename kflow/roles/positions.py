@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kflow._layers import focus
 from kflow.exceptions import bad_parameter
 from kflow.measures.centrality import centrality
 from kflow.survey import Survey
@@ -68,6 +69,7 @@ def knowledge_positions(
     >>> kflow.knowledge_positions(s)["position"].tolist()
     ['source', 'mutual_exchanger', 'absorber']
     """
+    survey = focus(survey, wave)
     if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
         raise bad_parameter("knowledge_positions", "tolerance", "a number in [0, 1)", tolerance)
     c = centrality(

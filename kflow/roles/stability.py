@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._layers import build_layer, one_layer, resolve_missing
+from kflow._layers import build_layer, focus, one_layer, resolve_missing
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
 from kflow.measures.centrality import centrality_of_layer
@@ -137,6 +137,7 @@ def role_stability(
     >>> kflow.role_stability(s, n_resamples=50, scheme="ties", seed=1)["stability"].tolist()
     [1.0, 1.0]
     """
+    survey = focus(survey, wave)
     fn = "role_stability"
     if scheme not in SCHEMES:
         raise bad_parameter(fn, "scheme", f"one of {set(SCHEMES)}", scheme)
