@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
+from kflow._validation import require_columns
 from kflow.exceptions import KflowError
 from kflow.measures.centrality import centrality
 from kflow.measures.openness import external_openness
@@ -93,10 +94,16 @@ def link_upgrading(
     survey: Survey,
     *,
     roles: RoleAssignment | None = None,
-    outcomes: Sequence[str] = UPGRADING_TYPES,
+    outcomes: Sequence[str] | None = None,
     capacity: Sequence[str] | None = None,
     n_permutations: int = 9999,
     seed: int | np.random.Generator | None = None,
+    compare_roles: bool = True,
+    local: str = "degree",
+    external: str = "external_ties",
+    threshold: Any = "mean",
+    relation: str | None = None,
+    wave: str | None = None,
 ) -> UpgradingLink:
     r"""Roles x outcomes comparisons, measure x outcome correlations, absorptive capacity vs
     centrality and openness, and the capacity homophily QAP, in one call.
@@ -107,16 +114,29 @@ def link_upgrading(
         A survey whose firms carry the outcomes (e.g. product, process, functional and
         intersectoral upgrading on 0-3) and, optionally, absorptive-capacity components.
     roles : RoleAssignment, optional
-        Roles to use (default: :func:`kflow.classify_roles` with its defaults).
-    outcomes : sequence of str
-        Outcome columns; those absent are skipped with a note. When all four upgrading types are
-        present, their sum ``upgrading_sum`` is added. Upgrading types must be on 0-3.
+        Roles to use (default: :func:`kflow.classify_roles` with ``local``, ``external`` and
+        ``threshold``).
+    outcomes : sequence of str, optional
+        The outcome columns of the firms table. Default: the four upgrading types ``product``,
+        ``process``, ``functional`` and ``intersectoral`` (each 0-3), those absent skipped with a
+        note. Columns named here must exist: a missing one is a :class:`kflow.DataError` listing
+        the columns found. When all four upgrading types are present, their sum
+        ``upgrading_sum`` is added. Upgrading types must be on 0-3.
     capacity : sequence of str, optional
-        Absorptive-capacity components (default: ``graduate_share``, ``experience_years``,
-        ``experimentation`` when present).
+        Absorptive-capacity components. Default: ``graduate_share``, ``experience_years`` and
+        ``experimentation``, those present; columns named here must exist.
     n_permutations : int
         Permutations for every p-value (vectorized with numpy).
     seed : int or numpy.random.Generator, optional
+    compare_roles : bool
+        Compare the outcomes across cognitive roles (False when roles cannot be classified, e.g.
+        without outside data: only the correlations and capacity analyses run).
+    local, external, threshold
+        The role axes and threshold rule, as in :func:`kflow.classify_roles`. When ``external``
+        is a firms-table column (e.g. a count of outside links) it replaces ``external_ties``
+        and ``ei_index`` among the measures correlated with the outcomes.
+    relation, wave : str, optional
+        The layer (default: the only one); firms absent from the wave are left out.
 
     Returns
     -------
@@ -162,18 +182,33 @@ def link_upgrading(
     >>> sorted(link.comparisons)
     ['functional', 'intersectoral', 'process', 'product', 'upgrading_sum']
     """
-    rng = as_generator(seed, "link_upgrading")
+    fn = "link_upgrading"
+    rng = as_generator(seed, fn)
     seed_out = seed_echo(seed)
+    survey = survey.select(relation=relation, wave=wave)
     notes: list[str] = []
-    roles = roles if roles is not None else classify_roles(survey)
+    firms = survey.firms
+    for named, what in ((outcomes, "outcome"), (capacity, "absorptive-capacity")):
+        if named is not None:
+            require_columns(firms, named, fn, what="the firms table",
+                            hint=f"Name the {what} columns the firms table has.")
+    if compare_roles and roles is None:
+        roles = classify_roles(survey, local=local, external=external, threshold=threshold)
     data, outcome_cols = _outcome_data(survey, roles, outcomes, notes)
-    comparisons, omnibus = _role_comparisons(data, outcome_cols, n_permutations, rng, notes)
+    measures = _measures(data, firms, external)
+    comparisons, omnibus = (
+        _role_comparisons(data, outcome_cols, n_permutations, rng, notes)
+        if compare_roles
+        else ({}, pd.DataFrame())
+    )
     correlations = (
-        correlate(data[list(MEASURES)], data[outcome_cols], n_permutations=n_permutations, seed=rng)
+        correlate(data[measures], data[outcome_cols], n_permutations=n_permutations, seed=rng)
         if outcome_cols
         else pd.DataFrame()
     )
-    cap, cap_corr, homophily = _capacity(survey, data, capacity, n_permutations, rng, notes)
+    cap, cap_corr, homophily = _capacity(
+        survey, data, capacity, n_permutations, rng, notes, measures
+    )
     # The sub-analyses drew from one generator seeded with ``seed``; report that seed.
     for table in (correlations, cap_corr):
         if table is not None and len(table):
@@ -194,10 +229,19 @@ def link_upgrading(
     )
 
 
+def _measures(data: pd.DataFrame, firms: pd.DataFrame, external: str) -> list[str]:
+    """The position measures correlated with the outcomes (a count axis replaces openness)."""
+    if external in firms.columns and external not in MEASURES:
+        data[external] = pd.to_numeric(firms[external], errors="coerce")
+        return [m for m in MEASURES if m not in ("external_ties", "ei_index")] + [external]
+    return list(MEASURES)
+
+
 def _outcome_data(
-    survey: Survey, roles: RoleAssignment, outcomes: Sequence[str], notes: list[str]
+    survey: Survey, roles: RoleAssignment | None, outcomes: Sequence[str] | None, notes: list[str]
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per firm: role, the position measures and the outcomes found."""
+    outcomes = UPGRADING_TYPES if outcomes is None else tuple(outcomes)
     firms = survey.firms
     check_upgrading_scale(firms, [c for c in outcomes if c in UPGRADING_TYPES], "survey.firms")
     present = [c for c in outcomes if c in firms.columns]
@@ -205,7 +249,8 @@ def _outcome_data(
     if absent:
         notes.append(f"outcomes not in the firms table, skipped: {', '.join(absent)}")
     data = pd.DataFrame(index=firms.index)
-    data["role"] = roles.table["role"]
+    if roles is not None:
+        data["role"] = roles.table["role"]
     c = centrality(survey, measures=["degree_norm", "in_degree", "out_degree", "betweenness"])
     o = external_openness(survey)
     data = data.join(c).join(o[["external_ties", "ei_index"]])
@@ -250,6 +295,7 @@ def _capacity(
     n_permutations: int,
     rng: np.random.Generator,
     notes: list[str],
+    measures: list[str],
 ) -> tuple[CapacityIndex | None, pd.DataFrame | None, QAPResult | None]:
     """Absorptive capacity index, its correlations with position, and capacity homophily."""
     firms = survey.firms
@@ -264,7 +310,7 @@ def _capacity(
     cap = absorptive_capacity_index(firms, cap_cols)
     data["absorptive_capacity"] = cap.scores
     cap_corr = correlate(
-        data[list(MEASURES)],
+        data[measures],
         data[["absorptive_capacity"]],
         n_permutations=n_permutations,
         seed=rng,

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kflow.exceptions import bad_parameter
-from kflow.reporting.model import ReportModel
-from kflow.reporting.render import render_html, render_markdown, write_tables
+from kflow.reporting.model import ReportModel, ReportOptions
+from kflow.reporting.output import write_report
 from kflow.reporting.sections import N_STEPS, SECTIONS, build_model
 from kflow.survey import Survey
 
-__all__ = ["N_STEPS", "SECTIONS", "ReportModel", "build_model", "report"]
+__all__ = ["N_STEPS", "SECTIONS", "ReportModel", "ReportOptions", "build_model", "report"]
 
 FORMATS = ("html", "md", "csv", "json")
 
@@ -28,37 +29,67 @@ def report(
     out_dir: str | Path,
     *,
     formats: Sequence[str] = ("html", "md", "csv"),
+    relation: str | None = None,
+    wave: str | int | None = None,
+    local: str = "degree",
+    external: str = "external_ties",
+    threshold: Any = "mean",
+    outcomes: Sequence[str] | None = None,
+    capacity: Sequence[str] | None = None,
+    title: str | None = None,
     anonymize: bool = False,
-    seed: int = 0,
     salt: str | None = None,
+    seed: int = 0,
+    force: bool = False,
     n_resamples: int = 1000,
     n_permutations: int = 9999,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the gatekeeper report of a survey.
 
-    Sections: the data (sources, orientation, response rate, validation), the network (summary,
-    centralization), cognitive roles (quadrant plot, role table, knowledge positions), brokerage
-    (gatekeeper and representative counts with z-scores, the outside -> firm -> local relays),
-    a sociogram, role stability, positions and upgrading (effect sizes, p-values, plots), policy
-    pointers labelled as prompts, and methods with references.
+    Sections: the data (sources, orientation, the wave and relation described, response rate,
+    validation, and alerts such as missing outside data), the network (summary,
+    centralization), cognitive roles (quadrant plot, role table, knowledge positions),
+    brokerage (gatekeeper and representative counts with z-scores, the outside -> firm -> local
+    relays), a sociogram, role stability, change between waves (for multi-wave surveys),
+    positions and upgrading (effect sizes, p-values, plots), policy pointers labelled as prompts,
+    and methods with references.
 
     Parameters
     ----------
     survey : Survey
         A validated survey.
     out_dir : str or pathlib.Path
-        Folder to write into (created if needed).
+        Folder to write into. It must be new, empty or an earlier kflow report (which is
+        replaced whole); another folder needs ``force=True``. Files are written to a temporary
+        folder first and moved into place at the end, so a failed run leaves no half report.
     formats : sequence of {"html", "md", "csv", "json"}
         What to write; ``"csv"`` writes every table as CSV and JSON.
+    relation : str, optional
+        The relation to describe; required when the survey has several.
+    wave : str or int, optional
+        The wave the per-wave sections describe (default: the last one, said in the report).
+        Wave labels compare as text. With several waves the report adds the change between this
+        wave and the one before it.
+    local, external, threshold
+        The role axes and threshold rule, as in :func:`kflow.classify_roles`; ``external`` may
+        name a numeric firms-table column, such as a surveyed count of outside links.
+    outcomes, capacity : sequence of str, optional
+        The firms-table columns of the upgrading outcomes and of the absorptive-capacity
+        components (defaults as in :func:`kflow.link_upgrading`); columns named here must exist.
+    title : str, optional
+        The report's title.
     anonymize : bool
         Replace every firm id and name by a pseudonym in every output, figures included.
-    seed : int
-        Seed of every random step (resampling, permutations, jitter).
     salt : str, optional
         Secret key of the pseudonyms. The same salt gives the same pseudonyms (so anonymized
         reports of two waves match); without one a random salt is drawn, and anonymized reports
         then differ from run to run. The salt is never written.
+    seed : int
+        Seed of every random step (resampling, permutations, jitter).
+    force : bool
+        Write into a non-empty folder that is not an earlier kflow report (its other files are
+        left alone).
     n_resamples, n_permutations : int
         Resamples of the role stability and permutations of the outcome tests.
     progress : callable, optional
@@ -75,32 +106,24 @@ def report(
     >>> s = kflow.datasets.load_network("example_cluster")
     >>> out = kflow.report(s, tempfile.mkdtemp(), n_resamples=20, n_permutations=99)
     >>> sorted(p.name for p in out.iterdir())
-    ['figures', 'report.html', 'report.md', 'tables']
+    ['.kflow-report.json', 'figures', 'report.html', 'report.md', 'tables']
     """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise bad_parameter("report", "formats", f"a list drawn from {list(FORMATS)}", bad[0])
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    model = build_model(
-        survey,
+    options = ReportOptions(
+        relation=relation,
+        wave=None if wave is None else str(wave),
+        local=local,
+        external=external,
+        threshold=threshold,
+        outcomes=None if outcomes is None else tuple(outcomes),
+        capacity=None if capacity is None else tuple(capacity),
+        title=title,
         seed=seed,
         anonymize=anonymize,
-        salt=salt,
         n_resamples=n_resamples,
         n_permutations=n_permutations,
-        progress=progress,
     )
-    if "html" in formats:
-        (out / "report.html").write_text(render_html(model), encoding="utf-8")
-    if "md" in formats:
-        fig_dir = out / "figures"
-        fig_dir.mkdir(exist_ok=True)
-        paths = {}
-        for name, svg in model.figures.items():
-            (fig_dir / f"{name}.svg").write_text(svg, encoding="utf-8")
-            paths[name] = f"figures/{name}.svg"
-        (out / "report.md").write_text(render_markdown(model, paths), encoding="utf-8")
-    if "csv" in formats or "json" in formats:
-        write_tables(model, out / "tables")
-    return out
+    model = build_model(survey, options, salt=salt, progress=progress)
+    return write_report(model, Path(out_dir), formats, force=force)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow.exceptions import SurveyError
 from kflow.survey import Survey
 
 ROLE_LABELS = {
@@ -48,6 +49,7 @@ class ReportModel:
     tables: list[Table] = field(default_factory=list)
     figures: dict[str, str] = field(default_factory=dict)  # name -> SVG text
     notes: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
 
 
 class Pseudonyms:
@@ -72,42 +74,71 @@ class Pseudonyms:
     def __call__(self, firm: str) -> str:
         return self.map.get(firm, firm)
 
+@dataclass(frozen=True)
+class ReportOptions:
+    """The choices a report is computed with (all of :func:`kflow.report`'s analysis options)."""
+
+    relation: str | None = None
+    wave: str | None = None
+    local: str = "degree"
+    external: str = "external_ties"
+    threshold: Any = "mean"
+    outcomes: tuple[str, ...] | None = None
+    capacity: tuple[str, ...] | None = None
+    title: str | None = None
+    seed: int = 0
+    anonymize: bool = False
+    n_resamples: int = 1000
+    n_permutations: int = 9999
+
+
 @dataclass
 class Context:
-    """What the section builders share: the survey, the report's parameters, the display labels
-    of the firms, and results that later sections reuse (computed once)."""
+    """What the section builders share: the survey of the layer the report describes (one
+    relation and wave), the whole survey (for the waves section), the options, the display
+    labels of the firms, and results that later sections reuse (computed once)."""
 
     survey: Survey
-    seed: int
-    anonymize: bool
-    n_resamples: int
-    n_permutations: int
+    full: Survey
+    options: ReportOptions
     label: dict[str, str]
+    public_id: dict[str, str]
+    outside: str | None
     summary: pd.Series | None = None
     roles: Any = None
 
+    @property
+    def seed(self) -> int:
+        return self.options.seed
+
+    @property
+    def anonymize(self) -> bool:
+        return self.options.anonymize
+
+    @property
+    def n_resamples(self) -> int:
+        return self.options.n_resamples
+
+    @property
+    def n_permutations(self) -> int:
+        return self.options.n_permutations
+
     @classmethod
-    def create(
-        cls,
-        survey: Survey,
-        *,
-        seed: int,
-        anonymize: bool,
-        salt: str | None,
-        n_resamples: int,
-        n_permutations: int,
-    ) -> Context:
+    def create(cls, survey: Survey, options: ReportOptions, salt: str | None) -> Context:
+        layer = _layer_of(survey, options)
         ids = survey.firm_ids
-        if anonymize:
+        if options.anonymize:
             alias = Pseudonyms(ids, salt)
             label = {f: alias(f) for f in ids}
+            public = dict(label)
         else:
             names = survey.firms[V.NAME].astype(str)
             label = {f: (f if names[f] == f else f"{names[f]} ({f})") for f in ids}
-        return cls(survey, seed, anonymize, n_resamples, n_permutations, label)
+            public = {f: f for f in ids}
+        return cls(layer, survey, options, label, public, _outside_kind(layer, options.external))
 
     def rename(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Replace firm ids in the index and in id columns by their display labels."""
+        """For display: firm ids in the index and in id columns replaced by their labels."""
         out = frame.copy()
         if out.index.name == V.FIRM_ID:
             out.index = [self.label.get(f, f) for f in out.index]
@@ -116,6 +147,46 @@ class Context:
             if col in out.columns:
                 out[col] = [self.label.get(f, f) for f in out[col]]
         return out
+
+    def machine(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """For CSV/JSON: ``firm_id`` (a pseudonym when anonymized) and ``name`` as plain
+        columns first, id columns holding ids, never display strings."""
+        out = frame.copy()
+        if out.index.name == V.FIRM_ID:
+            ids = out.index.tolist()
+            out = out.reset_index(drop=True)
+            out.insert(0, V.FIRM_ID, [self.public_id.get(f, f) for f in ids])
+            out.insert(1, V.NAME, [self._name(f) for f in ids])
+        for col in ("local", "firm", "outside_of"):
+            if col in out.columns:
+                out[col] = [self.public_id.get(f, f) for f in out[col]]
+        if V.FIRM_ID in out.columns and frame.index.name != V.FIRM_ID:
+            out[V.FIRM_ID] = [self.public_id.get(f, f) for f in out[V.FIRM_ID]]
+        return out
+
+    def _name(self, firm: str) -> str:
+        if self.anonymize:
+            return self.label[firm]
+        return str(self.full.firms[V.NAME].get(firm, firm))
+
+
+def _layer_of(survey: Survey, options: ReportOptions) -> Survey:
+    """The one relation and wave a report describes: the wave asked for, else the last."""
+    if len(survey.relations) > 1 and options.relation is None:
+        raise SurveyError(
+            f"This survey has several relations ({', '.join(map(repr, survey.relations))}); "
+            "pass relation= to choose the one the report describes."
+        )
+    wave = options.wave if options.wave is not None else (survey.waves or [None])[-1]
+    return survey.select(relation=options.relation, wave=wave)
+
+
+def _outside_kind(survey: Survey, external: str) -> str | None:
+    """How the survey records outside knowledge: ``"actors"`` (an outside-ties table),
+    ``"counts"`` (a firms-table column, e.g. a surveyed count of outside links) or None."""
+    if external in survey.firms.columns:
+        return "counts"
+    return "actors" if len(survey.external) else None
 
 
 def file_name(path: str) -> str:

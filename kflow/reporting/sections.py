@@ -1,9 +1,11 @@
 """The sections of the gatekeeper report, one builder each, in report order.
 
 A builder computes what its section shows and adds it to the :class:`ReportModel`: its entry in
-``model.sections``, its tables and its figures. :data:`SECTION_BUILDERS` is the one list the
-model, the renderers (through :data:`SECTIONS`) and the progress bar read, so a new section is
-one builder here and one template per format under ``templates/sections/``.
+``model.sections`` (tables for display, firm labels in place of ids), its machine tables in
+``model.tables`` (``firm_id`` and ``name`` as plain columns) and its figures.
+:data:`SECTION_BUILDERS` is the one list the model, the renderers (through :data:`SECTIONS`) and
+the progress bar read, so a new section is one builder here and one template per format under
+``templates/sections/``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kflow import vocabulary as V
 from kflow.exceptions import KflowError
 from kflow.measures.openness import external_openness
 from kflow.measures.summary import network_summary
@@ -21,6 +24,7 @@ from kflow.reporting import figures
 from kflow.reporting.model import (
     Context,
     ReportModel,
+    ReportOptions,
     Table,
     anonymize_text,
     file_name,
@@ -28,13 +32,14 @@ from kflow.reporting.model import (
     subtitle,
 )
 from kflow.reporting.policy import policy_pointers
+from kflow.reporting.waves import waves_section
 from kflow.roles.brokerage import brokerage
 from kflow.roles.cognitive import classify_roles
 from kflow.roles.positions import knowledge_positions
 from kflow.roles.stability import role_stability
 from kflow.survey import Survey
 
-__all__ = ["SECTIONS", "SECTION_BUILDERS", "SectionBuilder", "build_model"]
+__all__ = ["N_STEPS", "SECTIONS", "SECTION_BUILDERS", "SectionBuilder", "build_model"]
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,12 @@ def _data(ctx: Context, model: ReportModel) -> None:
     model.facts = [
         ("Ties file", file_name(survey.meta.get("sources", {}).get("ties", "DataFrame"))),
         ("Orientation", orientation_text(survey.meta.get("orientation", ""))),
+        *_layer_facts(ctx),
         ("Firms on the roster", str(survey.n_firms)),
         ("Respondents", f"{len(survey.respondents)} (response rate {survey.response_rate:.1%})"),
         ("Treatment of missing answers", str(survey.meta.get("missing", "nan"))),
         ("Knowledge ties", str(len(survey.ties))),
-        ("Outside ties", str(len(survey.external))),
+        ("Outside knowledge", _outside_text(ctx)),
         ("Seed", str(ctx.seed)),
     ]
     if ctx.anonymize:
@@ -66,29 +72,68 @@ def _data(ctx: Context, model: ReportModel) -> None:
         columns = ["file", "layout", "records_read", "records_used", "records_dropped"]
         validation_rows = v.tables[columns].copy()
         validation_rows["file"] = validation_rows["file"].map(file_name)
-    ids = survey.firm_ids
+    ids = ctx.full.firm_ids
     model.sections["data"] = {
         "validation": validation_rows,
         "reasons": v.reason_counts() if v else pd.DataFrame(),
         "notes": [anonymize_text(n, ids, ctx.label) for n in v.notes] if v else [],
     }
+    if ctx.outside is None:
+        model.alerts.append(
+            "No data on knowledge from outside the cluster: the survey has no outside-ties table "
+            f"and the external axis {ctx.options.external!r} is not a firms-table column. Without "
+            "it technological gatekeepers and external stars cannot be told apart from the other "
+            "firms, so this report does not classify cognitive roles and raises no role-based "
+            "policy pointer. Give the outside ties (external=, CLI --external) or a column "
+            "counting each firm's outside links (external=COLUMN, CLI --external-axis)."
+        )
+
+
+def _layer_facts(ctx: Context) -> list[tuple[str, str]]:
+    facts = []
+    full = ctx.full
+    if full.waves:
+        wave = ctx.survey.waves[0]
+        how = "chosen" if ctx.options.wave is not None else "the last; choose another with wave="
+        facts.append(("Wave", f"{wave} ({how}; waves: {', '.join(full.waves)})"))
+    if len(full.relations) > 1:
+        facts.append(("Relation", f"{ctx.survey.relations[0]} (of {', '.join(full.relations)})"))
+    return facts
+
+
+def _outside_text(ctx: Context) -> str:
+    if ctx.outside == "counts":
+        return f"a count per firm, column {ctx.options.external!r} of the firms table"
+    if ctx.outside == "actors":
+        return f"{len(ctx.survey.external)} ties to outside actors"
+    return "none recorded"
 
 
 def _network(ctx: Context, model: ReportModel) -> None:
     ctx.summary = network_summary(ctx.survey)
     frame = ctx.summary.drop(labels=["relation", "wave"]).rename("value").to_frame()
+    frame.index.name = "statistic"
     model.sections["network"] = {"summary": frame}
-    model.tables.append(Table("network_summary", "Network summary", frame))
+    model.tables.append(Table("network_summary", "Network summary", frame.reset_index()))
 
 
 def _roles(ctx: Context, model: ReportModel) -> None:
-    roles = ctx.roles = classify_roles(ctx.survey)
     positions = knowledge_positions(ctx.survey)
-    openness = external_openness(ctx.survey)
-    table = roles.table.join(positions[["out_degree", "in_degree", "position"]]).join(
-        openness[["external_ties", "external_strength"]]
+    table = positions[["out_degree", "in_degree", "position"]]
+    if ctx.outside is None:
+        model.sections["roles"] = {"classified": False, "table": ctx.rename(table)}
+        model.tables.append(Table("positions", "Knowledge positions", ctx.machine(table)))
+        return
+    o = ctx.options
+    roles = ctx.roles = classify_roles(
+        ctx.survey, local=o.local, external=o.external, threshold=o.threshold
     )
+    table = roles.table.join(table)
+    if ctx.outside == "actors":
+        openness = external_openness(ctx.survey)
+        table = table.join(openness[["external_strength"]])
     model.sections["roles"] = {
+        "classified": True,
         "counts": roles.counts.rename("firms").to_frame(),
         "thresholds": roles.thresholds,
         "local": roles.local,
@@ -96,103 +141,155 @@ def _roles(ctx: Context, model: ReportModel) -> None:
         "table": ctx.rename(table),
     }
     model.tables.append(
-        Table("roles", "Cognitive roles and knowledge positions", ctx.rename(table))
+        Table("roles", "Cognitive roles and knowledge positions", ctx.machine(table))
     )
     model.figures["quadrant"] = figures.quadrant_plot(
         roles.table, roles.thresholds, ctx.label, roles.local, roles.external
     )
 
 
+_COUNTS_ONLY = (
+    "Outside links are recorded as counts per firm, not as ties to named outside actors, so the "
+    "outside -> firm -> local relays (Gould-Fernandez gatekeeper and representative brokerage "
+    "with outside actors) cannot be computed; the brokerage below is among cluster firms only. "
+    "Record who each firm gets knowledge from (an outside-ties table) to measure the relays."
+)
+
+
 def _brokerage(ctx: Context, model: ReportModel) -> None:
-    b = brokerage(ctx.survey, include_external=True)
+    with_outside = ctx.outside == "actors"
+    b = brokerage(ctx.survey, include_external=with_outside)
     columns = {}
-    for role in ("gatekeeper", "representative", "total"):
+    for role in V.BROKERAGE_ROLES:
         columns[role] = b.raw[role]
         columns[f"{role}_z"] = b.z[role]
     broker = pd.DataFrame(columns)
     broker = broker.sort_values(["gatekeeper", "total"], ascending=False, kind="stable")
+    shown = broker[["gatekeeper", "gatekeeper_z", "representative", "representative_z",
+                    "total", "total_z"]]
+    note = {"counts": _COUNTS_ONLY, None: "No outside ties: brokerage among cluster firms only."}
     model.sections["brokerage"] = {
-        "table": ctx.rename(broker),
+        "table": ctx.rename(shown),
         "network": b.network,
         "relays": ctx.rename(b.relays),
         "density": b.density,
+        "with_outside": with_outside,
+        "note": note.get(ctx.outside, ""),
     }
-    model.tables.append(
-        Table("brokerage", "Gould-Fernandez brokerage (cluster / outside)", ctx.rename(broker))
-    )
-    model.tables.append(
-        Table("gatekeeper_relays", "Outside -> firm -> local firm relays", ctx.rename(b.relays))
-    )
+    caption = "Gould-Fernandez brokerage (cluster / outside)"
+    model.tables.append(Table("brokerage", caption, ctx.machine(broker)))
+    if with_outside:
+        caption = "Outside -> firm -> local firm relays"
+        model.tables.append(Table("gatekeeper_relays", caption, ctx.machine(b.relays)))
 
 
 def _sociogram(ctx: Context, model: ReportModel) -> None:
-    model.figures["sociogram"] = figures.sociogram(
-        ctx.survey, ctx.roles.table["role"], ctx.label, seed=ctx.seed
-    )
+    if ctx.roles is not None:
+        roles = ctx.roles.table["role"]
+    else:
+        roles = pd.Series(None, index=pd.Index(ctx.survey.firm_ids, name=V.FIRM_ID), dtype=object)
+    model.figures["sociogram"] = figures.sociogram(ctx.survey, roles, ctx.label, seed=ctx.seed)
 
 
 def _stability(ctx: Context, model: ReportModel) -> None:
+    if ctx.roles is None:
+        model.sections["stability"] = {"note": "No roles were classified (no outside data)."}
+        return
+    o = ctx.options
+    schemes = ("respondents", "ties") if ctx.outside == "actors" else ("thresholds",)
     runs = {
         scheme: role_stability(
-            ctx.survey, n_resamples=ctx.n_resamples, scheme=scheme, seed=ctx.seed
+            ctx.survey,
+            n_resamples=ctx.n_resamples,
+            scheme=scheme,
+            seed=ctx.seed,
+            local=o.local,
+            external=o.external,
+            threshold=o.threshold,
         )
-        for scheme in ("respondents", "ties")
+        for scheme in schemes
     }
-    stab = pd.DataFrame(
-        {
-            "role": runs["respondents"]["role"],
-            "stability_respondents": runs["respondents"]["stability"],
-            "stability_ties": runs["ties"]["stability"],
-            "most_likely_alternative": runs["respondents"]["alternative"],
-        }
-    )
-    model.sections["stability"] = {"table": ctx.rename(stab), "n_resamples": ctx.n_resamples}
-    model.tables.append(Table("role_stability", "Role stability", ctx.rename(stab)))
+    first = runs[schemes[0]]
+    stab = pd.DataFrame({"role": first["role"]})
+    for scheme, run in runs.items():
+        stab[f"stability_{scheme}"] = run["stability"]
+    stab["most_likely_alternative"] = first["alternative"]
+    note = ""
+    if ctx.outside == "counts":
+        note = (
+            "The outside axis is a count per firm, which cannot be resampled: stability is shown "
+            "under random threshold choices (each axis's q-quantile, q from 0.25 to 0.75)."
+        )
+    model.sections["stability"] = {
+        "table": ctx.rename(stab),
+        "n_resamples": ctx.n_resamples,
+        "note": note,
+    }
+    model.tables.append(Table("role_stability", "Role stability", ctx.machine(stab)))
 
 
 _NO_OUTCOMES = (
-    "The firms table has no upgrading outcomes (product, process, functional, intersectoral on "
-    "0-3); add them to link positions to upgrading."
+    "The firms table has none of the outcome columns (by default product, process, functional, "
+    "intersectoral upgrading on 0-3; name your own with outcomes=, CLI --outcomes)."
 )
 
 
 def _upgrading(ctx: Context, model: ReportModel) -> None:
-    link = None
+    o = ctx.options
     try:
         link = link_upgrading(
-            ctx.survey, roles=ctx.roles, n_permutations=ctx.n_permutations, seed=ctx.seed
+            ctx.survey,
+            roles=ctx.roles,
+            compare_roles=ctx.roles is not None,
+            outcomes=o.outcomes,
+            capacity=o.capacity,
+            n_permutations=ctx.n_permutations,
+            seed=ctx.seed,
+            local=o.local,
+            external=o.external,
+            threshold=o.threshold,
         )
     except KflowError as exc:
+        if o.outcomes is not None or o.capacity is not None:
+            raise
         model.notes.append(f"Positions and upgrading not analysed: {exc}")
-    if link is None or not link.comparisons:
+        link = None
+    if link is None or link.correlations.empty:
         model.sections["upgrading"] = {"notes": (link.notes if link else []) or [_NO_OUTCOMES]}
         return
-    omnibus = link.omnibus.set_index("outcome")
-    pairwise = pd.concat(
-        [comp.pairwise.assign(outcome=name) for name, comp in link.comparisons.items()],
-        ignore_index=True,
-    )
-    model.sections["upgrading"] = {
-        "omnibus": omnibus,
-        "pairwise": pairwise,
+    section = {
         "correlations": link.correlations,
         "capacity": link.capacity_correlations,
         "homophily": link.homophily,
         "notes": link.notes,
         "n_permutations": ctx.n_permutations,
     }
-    model.tables += [
-        Table("upgrading_by_role", "Upgrading by role (omnibus)", omnibus),
-        Table("upgrading_pairwise", "Upgrading by role (pairs)", pairwise),
+    model.tables.append(
         Table(
             "position_outcome_correlations",
             "Measures and outcomes (correlations)",
             link.correlations,
-        ),
-    ]
+        )
+    )
+    if link.comparisons:
+        _role_tables(ctx, model, link, section)
     if link.capacity_correlations is not None:
         caption = "Absorptive capacity and network position"
         model.tables.append(Table("capacity_correlations", caption, link.capacity_correlations))
+    model.sections["upgrading"] = section
+
+
+def _role_tables(ctx: Context, model: ReportModel, link, section: dict) -> None:
+    omnibus = link.omnibus.set_index("outcome")
+    pairwise = pd.concat(
+        [comp.pairwise.assign(outcome=name) for name, comp in link.comparisons.items()],
+        ignore_index=True,
+    )
+    section.update(omnibus=omnibus, pairwise=pairwise)
+    model.tables += [
+        Table("upgrading_by_role", "Upgrading by role (omnibus)", omnibus.reset_index()),
+        Table("upgrading_pairwise", "Upgrading by role (pairs)", pairwise),
+    ]
     outcome = "upgrading_sum" if "upgrading_sum" in link.data else next(iter(link.comparisons))
     model.figures["upgrading"] = figures.outcome_by_role(link.data, outcome, seed=ctx.seed)
 
@@ -213,6 +310,7 @@ SECTION_BUILDERS: tuple[SectionBuilder, ...] = (
         _stability,
         lambda ctx: f"role stability ({ctx.n_resamples} resamples)",
     ),
+    SectionBuilder("waves", "Change between waves", waves_section, lambda ctx: "waves"),
     SectionBuilder(
         "upgrading",
         "Network positions and upgrading",
@@ -232,26 +330,21 @@ N_STEPS = sum(1 for s in SECTION_BUILDERS if s.step is not None)
 
 def build_model(
     survey: Survey,
+    options: ReportOptions | None = None,
     *,
-    seed: int = 0,
-    anonymize: bool = False,
     salt: str | None = None,
-    n_resamples: int = 1000,
-    n_permutations: int = 9999,
     progress: Callable[[str], None] | None = None,
+    **option_values,
 ) -> ReportModel:
-    """Run the analyses of the gatekeeper report, section by section, and assemble the model."""
-    ctx = Context.create(
-        survey,
-        seed=seed,
-        anonymize=anonymize,
-        salt=salt,
-        n_resamples=n_resamples,
-        n_permutations=n_permutations,
-    )
+    """Run the analyses of the gatekeeper report, section by section, and assemble the model.
+
+    ``options`` (or the same fields as keywords, e.g. ``seed=0``) are the report's choices.
+    """
+    options = options or ReportOptions(**option_values)
+    ctx = Context.create(survey, options, salt)
     model = ReportModel(
-        title="Knowledge flows and technological gatekeepers",
-        subtitle=subtitle(survey),
+        title=options.title or "Knowledge flows and technological gatekeepers",
+        subtitle=subtitle(ctx.survey),
         facts=[],
     )
     for section in SECTION_BUILDERS:

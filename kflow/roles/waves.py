@@ -26,9 +26,12 @@ class WaveComparison(Result):
         Role before (rows) by role after (columns), counting firms present in both waves.
     roles : pandas.DataFrame
         Indexed by ``firm_id`` (every firm of either wave): ``role_before``, ``role_after``
-        (None where absent or unclassified), ``status`` (``stayed``, ``entered``, ``left``).
+        (None where absent or unclassified), ``status``: ``same_role``, ``changed_role``,
+        ``unclassified`` (present in both waves, no role in one of them, e.g. a non-respondent
+        under ``missing="nan"``), ``entered`` or ``left``.
     entered, left : list of str
-        Firms only in the later wave / only in the earlier one.
+        Firms only in the later wave / only in the earlier one: for surveys taken with
+        :meth:`Survey.select`, firms absent from a wave (declared or inferred membership).
     ties : pandas.Series
         ``before``, ``after``, ``persisted`` (in both), ``dissolved``, ``created`` and
         ``jaccard`` = persisted / (before + after - persisted), over (source, target, relation).
@@ -48,6 +51,10 @@ class WaveComparison(Result):
     before: RoleAssignment
     after: RoleAssignment
 
+    def changed(self) -> list[str]:
+        """Firms present in both waves whose role changed."""
+        return self.roles.index[self.roles["status"] == "changed_role"].tolist()
+
     def summary(self) -> str:
         t = self.ties
         return "\n".join(
@@ -57,10 +64,24 @@ class WaveComparison(Result):
                 f"ties: {t['before']} before, {t['after']} after, {t['persisted']} persisted "
                 f"(Jaccard {t['jaccard']:.3f}), {t['dissolved']} dissolved, {t['created']} created",
                 "gatekeepers in both waves: " + (", ".join(self.gatekeepers_stayed) or "none"),
+                "changed role: " + (", ".join(self.changed()) or "none"),
                 "role transitions (rows: before, columns: after):",
                 self.transitions.to_string(),
             ]
         )
+
+
+STATUSES = ("same_role", "changed_role", "unclassified", "entered", "left")
+
+
+def _status(in_before: bool, in_after: bool, before_role, after_role) -> str:
+    if not in_before:
+        return "entered"
+    if not in_after:
+        return "left"
+    if before_role is None or after_role is None:
+        return "unclassified"
+    return "same_role" if before_role == after_role else "changed_role"
 
 
 def compare_waves(
@@ -98,9 +119,10 @@ def compare_waves(
 
         J = \frac{|T_1 \cap T_2|}{|T_1 \cup T_2|}
 
-    Roles in the later wave are classified with the thresholds learned on the earlier one
-    (:class:`RoleClassifier`), so that a change of role is a change of the firm, not of the
-    threshold. Two-wave roster studies of a cluster: [2]_.
+    By default each wave is classified with its own thresholds (``thresholds="each"``); with
+    ``thresholds="before"`` the later wave is classified with the thresholds learned on the
+    earlier one (:class:`RoleClassifier`), so that a change of role is a change of the firm, not
+    of the cluster mean. Two-wave roster studies of a cluster: [2]_.
 
     See Also
     --------
@@ -146,12 +168,12 @@ def compare_waves(
     roles["role_after"] = r_after.table["role"].reindex(everyone).astype(object)
     roles = roles.where(roles.notna(), None)
     roles["status"] = [
-        "stayed"
-        if f in ids_before and f in ids_after
-        else ("entered" if f in ids_after else "left")
-        for f in everyone
+        _status(f in ids_before, f in ids_after, before_role, after_role)
+        for f, before_role, after_role in zip(
+            everyone, roles["role_before"], roles["role_after"], strict=True
+        )
     ]
-    both = roles[roles["status"] == "stayed"].dropna()
+    both = roles[roles["status"].isin(["same_role", "changed_role"])]
     transitions = pd.crosstab(
         pd.Categorical(both["role_before"], categories=V.ROLES),
         pd.Categorical(both["role_after"], categories=V.ROLES),
