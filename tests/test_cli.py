@@ -45,7 +45,7 @@ def test_bad_input_exits_2_with_one_message(capsys, tmp_path):
 
 def test_missing_orientation_and_usage_errors(capsys):
     assert main(["validate", str(EXAMPLE / "ties.csv")]) == 2
-    assert "needs orientation=" in capsys.readouterr().err
+    assert "needs --orientation" in capsys.readouterr().err
     assert main(["validate", str(EXAMPLE / "ties.csv"), "--orientation", "sideways"]) == 2
     assert "invalid choice" in capsys.readouterr().err
     assert main([]) == 2
@@ -92,7 +92,12 @@ def test_measures_roles_brokerage_link_write_tables(tmp_path, capsys):
         b["gatekeeper"], kflow.brokerage(survey).raw["gatekeeper"], check_index_type=False
     )
 
-    assert main(["link", *SURVEY, "--permutations", "99", "-o", str(tmp_path / "l.csv")]) == 0
+    # The example cluster has no outcome columns: an error naming the columns found (exit 2),
+    # not an empty table; the demo cluster has them.
+    assert main(["link", *SURVEY, "--permutations", "99", "-o", str(tmp_path / "l.csv")]) == 2
+    assert "--outcomes" in capsys.readouterr().err
+    link = ["link", "--dataset", "wine_cluster", "--permutations", "99"]
+    assert main([*link, "-o", str(tmp_path / "l.csv")]) == 0
     assert (tmp_path / "l.csv").exists()
 
 
@@ -129,7 +134,7 @@ def test_datasets_command(capsys):
     assert "wine_cluster" in capsys.readouterr().out
     assert main(["datasets", "krackhardt_advice"]) == 0
     assert "Krackhardt" in capsys.readouterr().out
-    assert main(["datasets", "nope"]) == 1
+    assert main(["datasets", "nope"]) == 2
     err = capsys.readouterr().err
     assert "No dataset named 'nope'" in err and "Traceback" not in err
 
@@ -142,11 +147,11 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_progress_bar_in_a_terminal(capsys):
-    from kflow.cli import _progress
+    from kflow.cli import progress_bar
     from kflow.reporting import N_STEPS as REPORT_STEPS
 
-    assert _progress(False) is None
-    show = _progress(True)
+    assert progress_bar(False) is None
+    show = progress_bar(True)
     for k in range(REPORT_STEPS):
         show(f"step {k}")
     err = capsys.readouterr().err

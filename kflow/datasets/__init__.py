@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from kflow.datasets.simulate import simulate_cluster, write_roster_files
-from kflow.exceptions import KflowError
+from kflow.exceptions import KflowError, ParameterError
 from kflow.io.reader import read_survey
 from kflow.survey import Survey
 
@@ -157,11 +157,13 @@ def load_dataset(name: str) -> Survey | pd.DataFrame:
 def _registry_row(name: str, kind: str | None) -> pd.Series:
     registry = list_datasets()
     if name not in registry.index:
-        raise KflowError(
+        raise ParameterError(
             f"No dataset named {name!r}. The datasets are: {', '.join(registry.index)}."
         )
     row = registry.loc[name]
     if kind is not None and row["kind"] != kind:
         other = "load_table" if row["kind"] == "table" else "load_network"
-        raise KflowError(f"{name!r} is a {row['kind']}, not a {kind}: load it with {other}().")
+        raise ParameterError(
+            f"{name!r} is a {row['kind']}, not a {kind}: load it with {other}()."
+        )
     return row
