@@ -339,3 +339,14 @@ def test_wheel_installs_and_loads_every_dataset(tmp_path):
         env=env,
     )
     assert out.stdout.strip() == f"loaded {len(list_datasets())}"
+
+
+def test_panel_dataset_regenerates(tmp_path):
+    from kflow.datasets import simulate_panel
+
+    folder = write_roster_files(simulate_panel(32, seed=2006), tmp_path / "panel")
+    for name in ("ties.csv", "firms.csv", "external.csv"):
+        assert (folder / name).read_bytes() == (DATASETS / "wine_cluster_panel" / name).read_bytes()
+    panel = kflow.datasets.load_network("wine_cluster_panel")
+    assert panel.waves == ["1", "2"]
+    assert panel.absent("1") == ["W33", "W34"] and panel.absent("2") == ["W27", "W32"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kflow.datasets.simulate import simulate_cluster, write_roster_files
+from kflow.datasets.simulate import simulate_cluster, simulate_panel, write_roster_files
 from kflow.exceptions import KflowError, ParameterError
 from kflow.io.reader import read_survey
 from kflow.survey import Survey
@@ -26,11 +26,13 @@ __all__ = [
     "load_network",
     "load_table",
     "simulate_cluster",
+    "simulate_panel",
     "write_roster_files",
 ]
 
 DEMO = "wine_cluster"
 DEMO_SEED = 2006
+PANEL = "wine_cluster_panel"
 
 
 def data_path() -> Path:
@@ -111,7 +113,7 @@ def load_network(name: str) -> Survey:
         firms=files[1] if len(files) > 1 else None,
         external=files[2] if len(files) > 2 else None,
         firm_id=row["firm_id"] or None,
-        scale=(0, 3) if name in (DEMO, "example_cluster") else None,
+        scale=(0, 3) if name in (DEMO, PANEL, "example_cluster") else None,
     )
 
 

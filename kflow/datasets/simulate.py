@@ -17,7 +17,7 @@ from kflow.exceptions import bad_parameter
 from kflow.io.reader import read_survey
 from kflow.survey import Survey
 
-__all__ = ["simulate_cluster", "write_roster_files"]
+__all__ = ["simulate_cluster", "simulate_panel", "write_roster_files"]
 
 _ACTORS = {
     "university": ["Regional University", "National Agricultural University"],
@@ -276,9 +276,116 @@ def simulate_cluster(
     )
 
 
+def simulate_panel(
+    n_firms: int = 32,
+    *,
+    seed: int | np.random.Generator | None = 0,
+    persistence: float = 0.6,
+    entries: int = 2,
+    exits: int = 2,
+    **model: float,
+) -> Survey:
+    """Draw two waves (``"1"`` and ``"2"``) of a synthetic cluster survey, with firms entering
+    and leaving between them.
+
+    Wave 1 is :func:`simulate_cluster` (with ``model``'s parameters) over ``n_firms`` firms. Then
+    ``exits`` firms, drawn at random, leave, and ``entries`` new firms enter. In wave 2 a reported
+    tie between two firms present in both waves persists with probability ``persistence``; any
+    other pair (i, j) of wave-2 firms forms a tie with probability (1 - persistence) p_ij, with
+    p_ij the tie probability of the model (for an entrant, p_ij itself); ties are reported, as in
+    wave 1, by the firms that answer. Firm attributes, outside sources and upgrading scores are
+    those of :func:`simulate_cluster` (measured once). The firms table's ``waves`` column
+    declares each firm's waves.
+
+    Parameters
+    ----------
+    n_firms : int
+        Firms in wave 1.
+    seed : int or numpy.random.Generator, optional
+        The same seed gives the same survey.
+    persistence : float
+        Probability that a wave-1 tie is reported again in wave 2.
+    entries, exits : int
+        Firms that enter (present only in wave 2) and leave (present only in wave 1).
+    **model
+        Parameters of :func:`simulate_cluster` (``base_logit``, ``source_effect``, ...).
+
+    Returns
+    -------
+    Survey
+        Two waves, read with ``orientation="asks"``, ``scale=(0, 3)`` and declared membership.
+
+    Examples
+    --------
+    >>> import kflow
+    >>> s = kflow.datasets.simulate_panel(20, seed=1)
+    >>> s.waves, len(s.absent("1")), len(s.absent("2"))
+    (['1', '2'], 2, 2)
+    """
+    if not 0 <= persistence <= 1:
+        raise bad_parameter("simulate_panel", "persistence", "a probability in [0, 1]", persistence)
+    rng = as_generator(seed, "simulate_panel")
+    base = simulate_cluster(n_firms + entries, seed=rng, **model)
+    ids = base.firm_ids
+    entrants = ids[n_firms:]
+    leavers = sorted(rng.choice(ids[:n_firms], size=exits, replace=False).tolist())
+    firms = base.firms.reset_index()
+    firms["waves"] = ["2" if f in entrants else "1" if f in leavers else "1 2" for f in ids]
+    firms[V.RESPONDENT] = firms[V.RESPONDENT].map({True: "yes", False: "no"})
+    wave1 = base.ties[~base.ties[V.SOURCE].isin(entrants) & ~base.ties[V.TARGET].isin(entrants)]
+    wave2 = _second_wave(rng, base, wave1, entrants, leavers, persistence, model)
+    ties = pd.concat([wave1.assign(wave="1"), wave2.assign(wave="2")], ignore_index=True)
+    asks = pd.DataFrame(
+        {
+            "respondent": ties[V.TARGET],
+            "alter": ties[V.SOURCE],
+            "value": ties[V.WEIGHT].astype(int),
+            "wave": ties["wave"],
+        }
+    )
+    external = base.external if len(base.external) else None
+    return read_survey(asks, orientation="asks", firms=firms, external=external, scale=(0, 3))
+
+
+def _second_wave(rng, base, wave1, entrants, leavers, persistence, model) -> pd.DataFrame:
+    """Wave-2 ties: wave-1 ties that persist, and new ties drawn from the model."""
+    ids = base.firm_ids
+    n = len(ids)
+    c = base.firms["capacity"].to_numpy(dtype=float)
+    params = {"base_logit": -1.9, "source_effect": 1.1, "homophily": 0.5, "core_effect": 0.8}
+    params.update({k: v for k, v in model.items() if k in params})
+    logit = (
+        params["base_logit"]
+        + params["source_effect"] * c[:, None]
+        - params["homophily"] * np.abs(c[:, None] - c[None, :])
+        + params["core_effect"] * np.maximum(c, 0)[:, None] * np.maximum(c, 0)[None, :]
+    )
+    pos = {f: i for i, f in enumerate(ids)}
+    old = np.zeros((n, n), dtype=bool)
+    old[wave1[V.SOURCE].map(pos).to_numpy(), wave1[V.TARGET].map(pos).to_numpy()] = True
+    fresh = np.isin(ids, entrants)
+    p_new = _logistic(logit) * np.where(fresh[:, None] | fresh[None, :], 1.0, 1 - persistence)
+    draw = rng.random((n, n))
+    flow = np.where(old, draw < persistence, draw < p_new)
+    present = ~np.isin(ids, leavers)
+    answers = base.firms[V.RESPONDENT].to_numpy(dtype=bool)
+    flow &= present[:, None] & present[None, :] & answers[None, :]
+    np.fill_diagonal(flow, False)
+    values = 1 + rng.binomial(2, _logistic(c)[:, None], size=(n, n))
+    src, dst = np.nonzero(flow)
+    return pd.DataFrame(
+        {
+            V.SOURCE: [ids[i] for i in src],
+            V.TARGET: [ids[j] for j in dst],
+            V.WEIGHT: values[src, dst].astype(float),
+        }
+    )
+
+
 def write_roster_files(survey: Survey, folder: str | Path) -> Path:
     """Write a survey as the files a cluster study would have: ``ties.csv`` as an "asks" roster
-    (``respondent``, ``alter``, ``value``), ``firms.csv`` and ``external.csv``.
+    (``respondent``, ``alter``, ``value``, and ``wave`` for several waves), ``firms.csv`` (with a
+    ``waves`` membership column when firms are absent from some wave) and ``external.csv``.
 
     Examples
     --------
@@ -297,9 +404,15 @@ def write_roster_files(survey: Survey, folder: str | Path) -> Path:
             "value": survey.ties[V.WEIGHT].astype(int),
         }
     )
+    if survey.waves:
+        asks[V.WAVE] = survey.ties[V.WAVE]
     asks.to_csv(folder / "ties.csv", index=False, lineterminator="\n")
     firms = survey.firms.reset_index()
     firms[V.RESPONDENT] = firms[V.RESPONDENT].map({True: "yes", False: "no"})
+    if survey.meta.get("absent"):
+        firms["waves"] = [
+            " ".join(w for w in survey.waves if f not in survey.absent(w)) for f in survey.firm_ids
+        ]
     firms.to_csv(folder / "firms.csv", index=False, lineterminator="\n")
     ext = survey.external.copy()
     ext[V.WEIGHT] = ext[V.WEIGHT].astype(int)
