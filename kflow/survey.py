@@ -246,7 +246,7 @@ class Survey:
             external = external[~external[V.FIRM_ID].isin(absent)]
             meta["waves"] = [wave]
             meta["absent"] = {}
-            gone = f"; absent firms left out: {', '.join(sorted(absent))}" if absent else ""
+            gone = f"; absent firms left out: {', '.join(V.sorted_ids(absent))}" if absent else ""
             chosen.append(f"wave {wave!r}{gone}")
         if not chosen:
             return self

@@ -85,6 +85,17 @@ def check_choice(function: str, name: str, value: object, allowed: tuple[str, ..
         raise bad_parameter(function, name, f"one of {set(allowed)}", value)
 
 
+# The read_survey parameter that names each kind of column, for the error messages.
+_PARAMETERS = {
+    "firm id": "firm_id=",
+    "weight": "weight=",
+    "relation": "relation=",
+    "wave": "wave=",
+    "source": "source=",
+    "target": "target=",
+}
+
+
 def find_column(
     table: Table, wanted: str | None, defaults: tuple[str, ...], what: str, required: bool
 ) -> int | None:
@@ -104,7 +115,7 @@ def find_column(
         raise SurveyError(
             f"{table.label}: no {what} column. Looked for {', '.join(map(repr, defaults))}; the "
             f"columns found are {', '.join(map(repr, table.header))}. Rename the column or pass "
-            "its name."
+            f"its name ({_PARAMETERS.get(what, 'the column name')})."
         )
     return None
 

@@ -136,10 +136,19 @@ def typed_attribute(values: pd.Series, dtype: str | None) -> pd.Series:
     return values.where(~blank, None).astype(object)
 
 
+def firm_id_column(table: Table, firm_id: str | None) -> int:
+    """The firm id column: the one named, else a default name, else an unnamed first column
+    (the row names that R and spreadsheets write)."""
+    if firm_id is None and table.header and table.header[0] == "":
+        found = find_column(table, None, FIRM_ID_DEFAULTS, "firm id", False)
+        return 0 if found is None else found
+    return find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
+
+
 def firm_records(
     table: Table, firm_id: str | None, drops: Drops, types: dict[str, str] | None
 ) -> pd.DataFrame:
-    fi = find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
+    fi = firm_id_column(table, firm_id)
     keep, sub = drop_blank_rows(table, "firms", drops)
     ids = sub[fi]
     col = table.header[fi]
@@ -183,7 +192,7 @@ def firm_records_from_dataframe(
 ) -> pd.DataFrame:
     """Firms given as a DataFrame keep their attribute dtypes; ids and flags are checked."""
     parsed = firm_records(table, firm_id, drops, None)
-    fi = find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
+    fi = firm_id_column(table, firm_id)
     original = frame.reset_index(drop=True).iloc[parsed["_pos"].to_numpy()]
     for i, name in enumerate(table.header):
         if i == fi or name.lower() in (V.RESPONDENT, V.NAME, MEMBERSHIP_COLUMN) or name == "":
@@ -246,11 +255,14 @@ def raise_unknown(
     firm = V.sorted_ids(unknown)[0]
     records = ties.records
     hit = records.loc[(records["source"] == firm) | (records["target"] == firm)]
+    in_ext = ext.loc[ext[V.FIRM_ID] == firm] if ext is not None else ext
     if len(hit):
         where = ties.where(hit.iloc[0])
+    elif in_ext is not None and len(in_ext):
+        where = ext_table.where(int(in_ext["pos"].iloc[0]), V.FIRM_ID)
     else:
-        hit = ext.loc[ext[V.FIRM_ID] == firm]
-        where = ext_table.where(int(hit["pos"].iloc[0]), V.FIRM_ID)
+        # Named only by the roster matrix: a row or column of its own, with no tie.
+        where = f"{ties.table.label}, the row and column of {firm!r}"
     more = (
         f" ({len(unknown)} such firms: {', '.join(V.sorted_ids(unknown)[:10])})"
         if len(unknown) > 1

@@ -36,7 +36,7 @@ def write_report(
     if kind == "foreign" and not force:
         raise OutputFolderError(
             f"{out}: the folder is not empty and is not an earlier kflow report. Choose a new "
-            "folder, or pass force=True (CLI --force) to write the report's files into it."
+            "folder, or pass force=True to write the report's files into it."
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

@@ -55,7 +55,7 @@ class SectionBuilder:
 def _data(ctx: Context, model: ReportModel) -> None:
     survey, v = ctx.survey, ctx.survey.validation
     model.facts = [
-        ("Ties file", file_name(survey.meta.get("sources", {}).get("ties", "DataFrame"))),
+        ("Ties file", _ties_files(survey)),
         ("Orientation", orientation_text(survey.meta.get("orientation", ""))),
         *_layer_facts(ctx),
         ("Firms on the roster", str(survey.n_firms)),
@@ -87,6 +87,12 @@ def _data(ctx: Context, model: ReportModel) -> None:
             "policy pointer. Give the outside ties (external=, CLI --external) or a column "
             "counting each firm's outside links (external=COLUMN, CLI --external-axis)."
         )
+
+
+def _ties_files(survey: Survey) -> str:
+    sources = survey.meta.get("sources", {})
+    names = [file_name(v) for k, v in sources.items() if k == "ties" or k.startswith("ties ")]
+    return ", ".join(names) or "DataFrame"
 
 
 def _layer_facts(ctx: Context) -> list[tuple[str, str]]:
@@ -164,9 +170,11 @@ def _brokerage(ctx: Context, model: ReportModel) -> None:
         columns[role] = b.raw[role]
         columns[f"{role}_z"] = b.z[role]
     broker = pd.DataFrame(columns)
-    broker = broker.sort_values(["gatekeeper", "total"], ascending=False, kind="stable")
-    shown = broker[["gatekeeper", "gatekeeper_z", "representative", "representative_z",
-                    "total", "total_z"]]
+    # With outside actors the gatekeeper and representative counts are the relays; among
+    # cluster firms only (one group) every brokerage is coordination.
+    roles = ("gatekeeper", "representative", "total") if with_outside else ("coordinator", "total")
+    broker = broker.sort_values([roles[0], "total"], ascending=False, kind="stable")
+    shown = broker[[c for role in roles for c in (role, f"{role}_z")]]
     note = {"counts": _COUNTS_ONLY, None: "No outside ties: brokerage among cluster firms only."}
     model.sections["brokerage"] = {
         "table": ctx.rename(shown),
