@@ -45,10 +45,25 @@ EXAMPLES = {
 }
 
 
+_READS_SURVEY = ("validate", "measures", "roles", "brokerage", "link", "compare", "report")
+
+
+def _usage(name: str) -> str | None:
+    """Usage lines that show what is required: TIES with --orientation, or --dataset."""
+    if name not in _READS_SURVEY:
+        return None
+    out = " -o DIR" if name == "report" else ""
+    return (
+        f"kflow {name} TIES [TIES ...] --orientation {{asks,gives,flow}}{out} [options]\n"
+        f"       kflow {name} --dataset NAME{out} [options]"
+    )
+
+
 def _sub(sub, name: str, help_text: str) -> argparse.ArgumentParser:
     return sub.add_parser(
         name,
         help=help_text,
+        usage=_usage(name),
         description=help_text[0].upper() + help_text[1:] + ".",
         epilog=f"example:\n  {EXAMPLES[name]}",
         formatter_class=_FORMATTER,
