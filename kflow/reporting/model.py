@@ -21,12 +21,6 @@ from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
 from kflow.survey import Survey
 
-ROLE_LABELS = {
-    V.GATEKEEPER: "technological gatekeeper",
-    V.EXTERNAL_STAR: "external star",
-    V.MUTUAL_EXCHANGER: "active mutual exchanger",
-    V.ISOLATED: "isolated firm",
-}
 
 @dataclass
 class Table:

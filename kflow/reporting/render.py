@@ -11,7 +11,8 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from kflow.reporting.model import ROLE_LABELS, ReportModel
+from kflow.reporting.labels import ROLE_LABELS, column_label, value_label
+from kflow.reporting.model import ReportModel
 from kflow.reporting.sections import SECTIONS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
@@ -23,6 +24,11 @@ def md_escape(value: object) -> str:
     text = str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+#: Rows of a table shown before the rest is folded into a <details> block (HTML) or cut with a
+#: pointer to the CSV (Markdown).
+VISIBLE_ROWS = 15
 
 
 def fmt(value: object) -> str:
@@ -39,21 +45,38 @@ def fmt(value: object) -> str:
         if float(value).is_integer() and abs(value) < 1e12:
             return str(int(value))
         return f"{value:.3f}"
-    text = str(value)
-    return ROLE_LABELS.get(text, text)
+    return value_label(str(value))
 
 
-def table_rows(frame: pd.DataFrame | None) -> dict:
-    """Header and formatted rows of a table; a plain 0..n-1 index is not shown."""
+def fmt_p(value: object) -> str:
+    """A p-value: "< 0.001" below 0.001, else three significant digits; never "0"."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return fmt(value)
+    p = float(value)
+    return "< 0.001" if p < 0.001 else f"{p:.3g}"
+
+
+def _is_p(column: object) -> bool:
+    name = str(column)
+    return name.startswith("p_") or name == "p"
+
+
+def table_rows(frame: pd.DataFrame | None, limit: int = VISIBLE_ROWS) -> dict:
+    """Labelled header and formatted rows of a table, the first ``limit`` rows apart from the
+    rest; a plain 0..n-1 index is not shown."""
     if frame is None or len(frame) == 0:
-        return {"header": [], "rows": []}
+        return {"header": [], "rows": [], "more": [], "total": 0}
     index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
-    header = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    names = ([frame.index.name or ""] if index else []) + list(frame.columns)
+    header = [column_label(n) for n in names]
+    formats = [fmt_p if _is_p(c) else fmt for c in frame.columns]
     rows = []
     for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        cells = [fmt(v) for v in row]
-        rows.append(([fmt(idx)] if index else []) + cells)
-    return {"header": header, "rows": rows}
+        cells = [f(v) for f, v in zip(formats, row, strict=True)]
+        rows.append(([value_label(fmt(idx))] if index else []) + cells)
+    return {"header": header, "rows": rows[:limit], "more": rows[limit:], "total": len(rows)}
 
 
 def _environment(html: bool) -> jinja2.Environment:
