@@ -26,7 +26,13 @@ RC = {
 
 def svg_text(fig: Figure) -> str:
     """The figure as SVG text without the XML prolog, ready to inline in HTML."""
+    import matplotlib
+
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight")
+    # The hash salt is read when the figure is saved: the ids of the SVG elements depend on it.
+    with matplotlib.rc_context(RC):
+        fig.savefig(
+            buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight"
+        )
     text = buf.getvalue()
     return text[text.index("<svg") :]

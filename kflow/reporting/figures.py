@@ -1,8 +1,9 @@
 """Figures of the report, drawn with matplotlib in isolation and returned as SVG text.
 
-They use matplotlib's object API (no pyplot state). SVG output is made deterministic: a fixed
-hash salt for element ids, no date in the metadata, text kept as text (so that it can be
-searched and is escaped by matplotlib's SVG writer).
+They use matplotlib's object API (no pyplot state) and :mod:`kflow._plotting` for deterministic
+SVG. Each ``*_figure`` function returns the Figure and a caption; the caption says what the
+figure could not show (labels that did not fit, firms at the same point). Labels are placed by
+:mod:`kflow.reporting.placement`, so no two texts overlap.
 """
 
 from __future__ import annotations
@@ -15,135 +16,226 @@ from matplotlib.lines import Line2D
 
 from kflow import vocabulary as V
 from kflow._plotting import RC, svg_text
+from kflow.reporting.labels import ROLE_LABELS
+from kflow.reporting.placement import LABEL_GID, place_labels, renderer_of
 
 COLORS = {
     V.GATEKEEPER: "#c0392b",
     V.EXTERNAL_STAR: "#e67e22",
     V.MUTUAL_EXCHANGER: "#2874a6",
     V.ISOLATED: "#7f8c8d",
-    None: "#d5d8dc",
+    None: "#aab7b8",
 }
-# Above this many firms the sociogram leaves firm labels out (the quadrant plot keeps them).
-MAX_LABELS = 80
-def _label(role) -> str:
-    return "unclassified" if role is None else str(role).replace("_", " ")
+QUADRANTS = {
+    (True, True): V.GATEKEEPER,
+    (False, True): V.EXTERNAL_STAR,
+    (True, False): V.MUTUAL_EXCHANGER,
+    (False, False): V.ISOLATED,
+}
+# Above this many firms the sociogram draws no firm labels (the table lists the firms).
+MAX_LABELS = 120
 
 
-def quadrant_plot(
+def _role_text(role) -> str:
+    return "unclassified" if role is None else ROLE_LABELS.get(role, str(role))
+
+
+def _listed(names: list[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def quadrant_figure(
     table: pd.DataFrame, thresholds: dict, label: dict, local: str, external: str
-) -> str:
-    """Local connectivity against external openness, threshold lines, firm labels."""
+) -> tuple[Figure, str]:
+    """Local connectivity against external openness: the four roles as named quadrants,
+    threshold lines with their values, one marker per distinct point (firms at the same point
+    share it, with a count) and labels that do not overlap."""
+    data = table.dropna(subset=["local_score", "external_score"])
+    groups = data.groupby(["local_score", "external_score"], sort=True)
+    points = [(key, list(part.index)) for key, part in groups]
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(7.5, 5.5))
+        fig = Figure(figsize=(8.0, 5.8))
         ax = fig.subplots()
-        for role in (*V.ROLES, None):
-            part = table[table["role"].isna()] if role is None else table[table["role"] == role]
-            if len(part):
-                ax.scatter(
-                    part["local_score"],
-                    part["external_score"],
-                    s=36,
-                    color=COLORS[role],
-                    label=_label(role),
-                    zorder=3,
-                    edgecolor="white",
-                    linewidth=0.5,
-                )
-        for firm, row in table.dropna(subset=["local_score", "external_score"]).iterrows():
-            ax.annotate(
-                label.get(firm, firm),
-                (row["local_score"], row["external_score"]),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontsize=6.5,
-                color="#333333",
-            )
-        ax.axvline(thresholds["local"], color="#555555", linestyle="--", linewidth=0.8)
-        ax.axhline(thresholds["external"], color="#555555", linestyle="--", linewidth=0.8)
+        for (x, y), firms in points:
+            role = data.loc[firms[0], "role"]
+            ax.scatter([x], [y], s=30 + 14 * (len(firms) - 1), color=COLORS.get(role, "#aab7b8"),
+                       zorder=3, edgecolor="white", linewidth=0.6)
+        _pad_limits(ax, data["local_score"], data["external_score"])
+        t_local, t_ext = thresholds["local"], thresholds["external"]
+        ax.axvline(t_local, color="#555555", linestyle="--", linewidth=0.8)
+        ax.axhline(t_ext, color="#555555", linestyle="--", linewidth=0.8)
+        fixed = _quadrant_names(ax) + _threshold_labels(ax, t_local, t_ext)
+        renderer = renderer_of(fig)
+        obstacles = [t.get_window_extent(renderer).padded(2) for t in fixed]
+        texts = [_point_text([label.get(f, f) for f in firms]) for _, firms in points]
+        xy = np.array([key for key, _ in points], dtype=float)
+        sizes = [2.5 + 0.9 * np.sqrt(len(firms)) for _, firms in points]
+        missing = place_labels(ax, xy, texts, marker_radius=sizes, obstacles=obstacles)
         ax.set_xlabel(f"local connectivity ({local})")
         ax.set_ylabel(f"external openness ({external})")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        ax.set_title("Cognitive roles: high = strictly above the dashed threshold")
-        return svg_text(fig)
+        notes = []
+        shared = [firms for _, firms in points if len(firms) > 1]
+        if shared:
+            notes.append("Firms at the same point share one larger marker, labelled with their "
+                          "number: " + "; ".join(", ".join(label.get(f, f) for f in firms)
+                                                  for firms in shared) + ".")
+        if missing:
+            names = [label.get(f, f) for i in missing for f in points[i][1]]
+            notes.append(f"Labels left out for lack of room: {_listed(names)} (see the table).")
+        return fig, " ".join(notes)
 
 
-def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> str:
-    """Firms on an inner circle grouped by role, outside actors on an outer ring; arrows point
-    along knowledge flow. The layout is fixed by the data (no random placement). Firm labels are
-    drawn for up to MAX_LABELS firms."""
-    order_roles = {r: i for i, r in enumerate((*V.ROLES, None))}
-    firms = sorted(
-        survey.firm_ids, key=lambda f: (order_roles.get(roles.get(f), 4), V.natural_key(f))
-    )
+def _point_text(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]} +{len(names) - 1}"
+
+
+def _pad_limits(ax, xs: pd.Series, ys: pd.Series) -> None:
+    for values, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
+        lo, hi = float(values.min()), float(values.max())
+        span = hi - lo or 1.0
+        setter(lo - 0.12 * span, hi + 0.12 * span)
+
+
+def _quadrant_names(ax) -> list:
+    corners = {(True, True): (0.99, 0.99, "right", "top"),
+               (False, True): (0.01, 0.99, "left", "top"),
+               (True, False): (0.99, 0.01, "right", "bottom"),
+               (False, False): (0.01, 0.01, "left", "bottom")}
+    return [
+        ax.text(x, y, _role_text(QUADRANTS[key]) + "s", transform=ax.transAxes, ha=ha, va=va,
+                fontsize=8, color=COLORS[QUADRANTS[key]], alpha=0.85, fontweight="bold",
+                gid=LABEL_GID, zorder=2)
+        for key, (x, y, ha, va) in corners.items()
+    ]
+
+
+def _threshold_labels(ax, t_local: float, t_ext: float) -> list:
+    return [
+        ax.annotate(f"threshold {t_local:.3g}", (t_local, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=7, color="#555555", gid=LABEL_GID),
+        ax.annotate(f"threshold {t_ext:.3g}", (1.0, t_ext), xycoords=("axes fraction", "data"),
+                    xytext=(3, 0), textcoords="offset points", ha="left", va="center",
+                    fontsize=7, color="#555555", gid=LABEL_GID),
+    ]
+
+
+def quadrant_plot(table, thresholds, label, local, external) -> tuple[str, str]:
+    fig, caption = quadrant_figure(table, thresholds, label, local, external)
+    return svg_text(fig), caption
+
+
+def network_layout(survey, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Firms placed by igraph's Kamada-Kawai layout of the undirected knowledge network (from a
+    circle, so the same data give the same picture), scaled into the unit disk; outside actors on
+    a ring around it, each at the mean angle of the firms it is tied to."""
+    firms = survey.firm_ids
     n = len(firms)
-    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    pos = {f: (0.62 * np.cos(a), 0.62 * np.sin(a)) for f, a in zip(firms, angle, strict=True)}
-    actors = V.sorted_ids(survey.external[V.ACTOR]) if len(survey.external) else []
-    if actors:
-        a_angle = np.linspace(0, 2 * np.pi, len(actors), endpoint=False) + np.pi / max(
-            len(actors), 1
-        )
-        pos.update(
-            {a: (1.0 * np.cos(t), 1.0 * np.sin(t)) for a, t in zip(actors, a_angle, strict=True)}
-        )
+    G = survey.to_igraph().as_undirected(mode="collapse")
+    start = [[np.cos(2 * np.pi * k / max(n, 1) + seed), np.sin(2 * np.pi * k / max(n, 1) + seed)]
+             for k in range(n)]
+    coords = np.array(G.layout_kamada_kawai(seed=start).coords, dtype=float) if n > 1 else (
+        np.zeros((n, 2)))
+    coords -= coords.mean(axis=0) if n else 0
+    scale = np.abs(coords).max() if n and np.abs(coords).max() > 0 else 1.0
+    coords = 0.68 * coords / scale
+    pos = {f: (float(x), float(y)) for f, (x, y) in zip(firms, coords, strict=True)}
+    ext = survey.external
+    if len(ext):
+        angles = {}
+        for actor, part in ext.groupby(V.ACTOR, sort=True):
+            vec = np.array([pos[f] for f in part[V.FIRM_ID]]).mean(axis=0)
+            angles[actor] = float(np.arctan2(vec[1], vec[0]))
+        order = sorted(angles, key=lambda a: (angles[a], a))
+        step = 2 * np.pi / len(order)
+        base = angles[order[0]]
+        for k, actor in enumerate(order):
+            t = base + k * step
+            pos[actor] = (float(np.cos(t)), float(np.sin(t)))
+    return pos
+
+
+def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
+                     ) -> tuple[Figure, str]:
+    """The knowledge network: firms by a force-directed layout, sized by degree, coloured by
+    role, hollow when they did not answer; outside actors on an outer ring; arrows along the
+    flow of knowledge."""
+    pos = network_layout(survey, seed)
+    firms = survey.firm_ids
+    layer = survey.layer()
+    degree = (layer[V.SOURCE].value_counts().reindex(firms, fill_value=0)
+              + layer[V.TARGET].value_counts().reindex(firms, fill_value=0)).to_numpy()
+    size = 24 + 10 * np.sqrt(degree)
+    respondent = survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+    role_of = [None if pd.isna(roles.get(f)) else roles.get(f) for f in firms]
+    actors = [a for a in pos if a not in set(firms)]
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(7.5, 7.5))
+        fig = Figure(figsize=(9.0, 9.0))
         ax = fig.subplots()
         ax.set_aspect("equal")
         ax.axis("off")
-        layer = survey.layer()
-        _arrows(
-            ax,
-            [pos[f] for f in layer[V.SOURCE]],
-            [pos[f] for f in layer[V.TARGET]],
-            color="#5d6d7e",
-            alpha=0.5,
-            width=0.0025,
-        )
+        ax.set_xlim(-1.45, 1.45)
+        ax.set_ylim(-1.45, 1.45)
+        _arrows(ax, [pos[f] for f in layer[V.SOURCE]], [pos[f] for f in layer[V.TARGET]],
+                color="#5d6d7e", alpha=0.45, width=0.0022)
         ext = survey.external
         if len(ext):
             inflow = (ext[V.DIRECTION] == "in").to_numpy()
             a_pos = [pos[a] for a in ext[V.ACTOR]]
             f_pos = [pos[f] for f in ext[V.FIRM_ID]]
-            starts = [a if i else f for a, f, i in zip(a_pos, f_pos, inflow, strict=True)]
-            ends = [f if i else a for a, f, i in zip(a_pos, f_pos, inflow, strict=True)]
-            _arrows(ax, starts, ends, color="#b7950b", alpha=0.45, width=0.002)
-        role_of = [None if pd.isna(roles.get(f)) else roles.get(f) for f in firms]
-        xy = np.array([pos[f] for f in firms])
-        ax.scatter(
-            xy[:, 0], xy[:, 1], s=60, c=[COLORS[r] for r in role_of], zorder=3, edgecolor="white"
-        )
-        if n <= MAX_LABELS:
-            for f, (x, y) in zip(firms, xy, strict=True):
-                ax.text(x * 1.07, y * 1.07, label.get(f, f), fontsize=6, ha="center", va="center")
+            _arrows(ax, [a if i else f for a, f, i in zip(a_pos, f_pos, inflow, strict=True)],
+                    [f if i else a for a, f, i in zip(a_pos, f_pos, inflow, strict=True)],
+                    color="#b7950b", alpha=0.35, width=0.0018)
+        xy = np.array([pos[f] for f in firms]).reshape(-1, 2)
+        colors = [COLORS.get(r, COLORS[None]) for r in role_of]
+        ax.scatter(xy[:, 0], xy[:, 1], s=size, c=np.where(respondent, colors, "white"),
+                   edgecolors=colors, linewidths=np.where(respondent, 0.6, 1.6), zorder=3,
+                   gid="kflow-firms")
+        axy = np.array([pos[a] for a in actors]).reshape(-1, 2)
+        if len(actors):
+            ax.scatter(axy[:, 0], axy[:, 1], s=36, marker="s", color="#f4d03f",
+                       edgecolor="#7d6608", zorder=3, gid="kflow-actors")
+        missing_firms, missing_actors = [], []
+        if len(firms) <= MAX_LABELS:
+            radius = np.sqrt(size) / 2 + 1
+            missing_firms = place_labels(ax, xy, [label.get(f, f) for f in firms],
+                                         marker_radius=radius, fontsize=6.5)
         if actors:
-            axy = np.array([pos[a] for a in actors])
-            ax.scatter(
-                axy[:, 0],
-                axy[:, 1],
-                s=40,
-                marker="s",
-                color="#f4d03f",
-                zorder=3,
-                edgecolor="#7d6608",
-            )
-            for a, (x, y) in zip(actors, axy, strict=True):
-                ax.text(
-                    x * 1.1, y * 1.1, a, fontsize=5.5, ha="center", va="center", color="#7d6608"
-                )
-        handles = [
-            Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_label(r))
-            for r in V.ROLES
-        ]
-        handles.append(
-            Line2D([], [], marker="s", linestyle="", color="#f4d03f", label="outside actor")
-        )
-        ax.legend(
-            handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
-        )
-        ax.set_xlim(-1.35, 1.35)
-        ax.set_ylim(-1.35, 1.35)
-        return svg_text(fig)
+            missing_actors = place_labels(ax, axy, actors, marker_radius=3.5, fontsize=6,
+                                          color="#7d6608")
+        _sociogram_legend(ax, respondent)
+        notes = []
+        if len(firms) > MAX_LABELS:
+            notes.append(f"{len(firms)} firms: labels are left out (the tables list the firms).")
+        left_out = [label.get(firms[i], firms[i]) for i in missing_firms]
+        left_out += [actors[i] for i in missing_actors]
+        if left_out:
+            notes.append(f"Labels left out for lack of room: {_listed(left_out)}.")
+        return fig, " ".join(notes)
+
+
+def _sociogram_legend(ax, respondent: np.ndarray) -> None:
+    handles = [Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_role_text(r))
+               for r in V.ROLES]
+    handles.append(Line2D([], [], marker="o", linestyle="", color=COLORS[None],
+                          label="unclassified"))
+    if not respondent.all():
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                              markeredgecolor="#5d6d7e", label="did not answer (hollow)"))
+    handles.append(Line2D([], [], marker="s", linestyle="", color="#f4d03f",
+                          label="outside actor"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+              frameon=False, fontsize=8)
+
+
+def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> tuple[str, str]:
+    fig, caption = sociogram_figure(survey, roles, label, seed=seed)
+    return svg_text(fig), caption
 
 
 def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None:
@@ -154,39 +246,59 @@ def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None
     a = np.asarray(starts, dtype=float)
     b = np.asarray(ends, dtype=float)
     d = b - a
-    a = a + 0.06 * d
-    d = 0.86 * d
-    ax.quiver(
-        a[:, 0],
-        a[:, 1],
-        d[:, 0],
-        d[:, 1],
-        angles="xy",
-        scale_units="xy",
-        scale=1,
-        color=color,
-        alpha=alpha,
-        width=width,
-        headwidth=5,
-        headlength=6,
-        zorder=1,
-    )
+    length = np.hypot(d[:, 0], d[:, 1])[:, None]
+    gap = np.minimum(0.035, 0.3 * length) / np.where(length > 0, length, 1.0)
+    a = a + gap * d
+    d = d * (1 - 2 * gap)
+    ax.quiver(a[:, 0], a[:, 1], d[:, 0], d[:, 1], angles="xy", scale_units="xy", scale=1,
+              color=color, alpha=alpha, width=width, headwidth=4.5, headlength=5.5, zorder=1,
+              gid="kflow-ties")
 
 
-def outcome_by_role(data: pd.DataFrame, outcome: str, *, seed: int = 0) -> str:
-    """Box plot with the firms as points (seeded horizontal jitter), one box per role."""
+def outcomes_figure(data: pd.DataFrame, outcomes: list[str], *, seed: int = 0) -> Figure:
+    """One panel per outcome: a box per role with the firms as points (seeded jitter) and the
+    number of firms under each box."""
     rng = np.random.default_rng(seed)
     roles = [r for r in V.ROLES if (data["role"] == r).any()]
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(7.0, 4.0))
+        fig = Figure(figsize=(8.0, 2.4 * len(outcomes) + 0.4))
+        axes = np.atleast_1d(fig.subplots(len(outcomes), 1, sharex=True))
+        for ax, outcome in zip(axes, outcomes, strict=True):
+            values = [data.loc[data["role"] == r, outcome].dropna().to_numpy() for r in roles]
+            ax.boxplot(values, positions=range(len(roles)), widths=0.5, showfliers=False)
+            for i, (r, v) in enumerate(zip(roles, values, strict=True)):
+                ax.scatter(i + rng.uniform(-0.12, 0.12, len(v)), v, s=14, color=COLORS[r],
+                           zorder=3, alpha=0.85)
+            ax.set_ylabel(outcome.replace("_", " "))
+        labels = [f"{_role_text(r)}\n(n = {int((data['role'] == r).sum())})" for r in roles]
+        axes[-1].set_xticks(range(len(roles)), labels)
+        fig.suptitle("Upgrading by cognitive role", fontsize=10)
+        return fig
+
+
+def outcome_by_role(data: pd.DataFrame, outcomes: list[str], *, seed: int = 0) -> str:
+    return svg_text(outcomes_figure(data, outcomes, seed=seed))
+
+
+def transitions_figure(transitions: pd.DataFrame, before: str, after: str) -> Figure:
+    """The role transition matrix as a grid of counts (rows: earlier wave)."""
+    counts = transitions.to_numpy(dtype=float)
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(6.4, 4.6))
         ax = fig.subplots()
-        values = [data.loc[data["role"] == r, outcome].dropna().to_numpy() for r in roles]
-        ax.boxplot(values, positions=range(len(roles)), widths=0.5, showfliers=False)
-        for i, (r, v) in enumerate(zip(roles, values, strict=True)):
-            ax.scatter(
-                i + rng.uniform(-0.12, 0.12, len(v)), v, s=16, color=COLORS[r], zorder=3, alpha=0.85
-            )
-        ax.set_xticks(range(len(roles)), [_label(r) for r in roles])
-        ax.set_ylabel(outcome.replace("_", " "))
-        ax.set_title(f"{outcome.replace('_', ' ')} by cognitive role")
-        return svg_text(fig)
+        ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(counts.max(), 1))
+        names = [_role_text(r) for r in transitions.index]
+        ax.set_xticks(range(len(names)), [_role_text(r) for r in transitions.columns],
+                      rotation=20, ha="right")
+        ax.set_yticks(range(len(names)), names)
+        for (i, j), value in np.ndenumerate(counts):
+            dark = value > 0.6 * counts.max()
+            ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=9,
+                    color="white" if dark else "#222222")
+        ax.set_xlabel(f"role in wave {after}")
+        ax.set_ylabel(f"role in wave {before}")
+        return fig
+
+
+def transitions_plot(transitions: pd.DataFrame, before: str, after: str) -> str:
+    return svg_text(transitions_figure(transitions, before, after))

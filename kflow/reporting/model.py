@@ -44,6 +44,7 @@ class ReportModel:
     figures: dict[str, str] = field(default_factory=dict)  # name -> SVG text
     notes: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)  # figure name -> caption
 
 
 class Pseudonyms:

@@ -149,7 +149,7 @@ def _roles(ctx: Context, model: ReportModel) -> None:
     model.tables.append(
         Table("roles", "Cognitive roles and knowledge positions", ctx.machine(table))
     )
-    model.figures["quadrant"] = figures.quadrant_plot(
+    model.figures["quadrant"], model.captions["quadrant"] = figures.quadrant_plot(
         roles.table, roles.thresholds, ctx.label, roles.local, roles.external
     )
 
@@ -196,7 +196,9 @@ def _sociogram(ctx: Context, model: ReportModel) -> None:
         roles = ctx.roles.table["role"]
     else:
         roles = pd.Series(None, index=pd.Index(ctx.survey.firm_ids, name=V.FIRM_ID), dtype=object)
-    model.figures["sociogram"] = figures.sociogram(ctx.survey, roles, ctx.label, seed=ctx.seed)
+    model.figures["sociogram"], model.captions["sociogram"] = figures.sociogram(
+        ctx.survey, roles, ctx.label, seed=ctx.seed
+    )
 
 
 def _stability(ctx: Context, model: ReportModel) -> None:
@@ -298,8 +300,9 @@ def _role_tables(ctx: Context, model: ReportModel, link, section: dict) -> None:
         Table("upgrading_by_role", "Upgrading by role (omnibus)", omnibus.reset_index()),
         Table("upgrading_pairwise", "Upgrading by role (pairs)", pairwise),
     ]
-    outcome = "upgrading_sum" if "upgrading_sum" in link.data else next(iter(link.comparisons))
-    model.figures["upgrading"] = figures.outcome_by_role(link.data, outcome, seed=ctx.seed)
+    model.figures["upgrading"] = figures.outcome_by_role(
+        link.data, list(link.comparisons), seed=ctx.seed
+    )
 
 
 def _policy(ctx: Context, model: ReportModel) -> None:

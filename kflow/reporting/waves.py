@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kflow.reporting.figures import transitions_plot
 from kflow.reporting.model import Context, ReportModel, Table
 from kflow.roles.waves import compare_waves
 
@@ -47,6 +48,7 @@ def waves_section(ctx: Context, model: ReportModel) -> None:
     if ctx.roles is not None:
         changed = firms[firms["status"] == "changed_role"][["role_before", "role_after"]]
         section.update(transitions=cmp.transitions, changed=ctx.rename(changed))
+        model.figures["transitions"] = transitions_plot(cmp.transitions, before_w, after_w)
         transitions = cmp.transitions.copy()
         transitions.index = pd.Index(transitions.index.astype(str), name="role_before")
         model.tables.append(

@@ -1,0 +1,114 @@
+"""Text labels that never overlap: greedy placement measured with matplotlib's own renderer.
+
+Each label is tried at a ring of offsets around its point, nearest first; a position is taken
+only when the label's box (as the renderer draws it) overlaps no label already placed, no marker
+and no fixed text, and stays inside the axes. A label that fits nowhere is left out and returned,
+so the caption can list it: a figure never prints text on top of text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
+
+__all__ = ["LABEL_GID", "label_boxes", "overlapping_pairs", "place_labels", "renderer_of"]
+
+#: gid of every placed label, so that tests can find them.
+LABEL_GID = "kflow-label"
+
+# Offsets (points) tried around a marker: right, left, above, below, then the diagonals, near
+# then farther.
+_DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+_ALIGN = {-1: "right", 0: "center", 1: "left"}
+_VALIGN = {-1: "top", 0: "center", 1: "bottom"}
+
+
+def renderer_of(fig):
+    """The renderer that measures text as the figure will be drawn."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def place_labels(
+    ax,
+    xy: np.ndarray,
+    texts: Sequence[str],
+    *,
+    marker_radius: Sequence[float] | float = 4.0,
+    obstacles: Sequence[Bbox] = (),
+    fontsize: float = 6.5,
+    color: str = "#333333",
+    distances: Sequence[float] = (3.0, 8.0, 14.0),
+) -> list[int]:
+    """Place ``texts`` next to the points ``xy`` (data coordinates) without overlaps.
+
+    Returns the indices of the labels that could not be placed.
+    """
+    fig = ax.figure
+    renderer = renderer_of(fig)
+    to_px = fig.dpi / 72.0
+    display = ax.transData.transform(np.asarray(xy, dtype=float).reshape(-1, 2))
+    radius = np.broadcast_to(np.asarray(marker_radius, dtype=float), (len(display),)) * to_px
+    markers = [
+        Bbox.from_extents(x - r, y - r, x + r, y + r)
+        for (x, y), r in zip(display, radius, strict=True)
+    ]
+    frame = ax.get_window_extent(renderer)
+    placed: list[Bbox] = list(obstacles)
+    missing = []
+    for i in np.argsort(-np.hypot(*(display - display.mean(axis=0)).T), kind="stable"):
+        box = _try_positions(ax, renderer, xy[i], texts[i], radius[i] / to_px, distances,
+                             fontsize, color, frame, placed, markers, i)
+        if box is None:
+            missing.append(int(i))
+        else:
+            placed.append(box)
+    return sorted(missing)
+
+
+def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color, frame,
+                   placed, markers, own):
+    for distance in distances:
+        for dx, dy in _DIRECTIONS:
+            step = radius + distance
+            artist = ax.annotate(
+                text,
+                point,
+                xytext=(dx * step, dy * step),
+                textcoords="offset points",
+                ha=_ALIGN[dx],
+                va=_VALIGN[dy],
+                fontsize=fontsize,
+                color=color,
+                zorder=4,
+                gid=LABEL_GID,
+            )
+            box = artist.get_window_extent(renderer).padded(1.0)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            clash = any(box.overlaps(b) for b in placed) or any(
+                box.overlaps(m) for k, m in enumerate(markers) if k != own
+            )
+            if inside and not clash:
+                return box
+            artist.remove()
+    return None
+
+
+def label_boxes(fig, gid: str = LABEL_GID) -> list[Bbox]:
+    """Window boxes of the labels kflow placed (and of any other text with ``gid``)."""
+    renderer = renderer_of(fig)
+    return [t.get_window_extent(renderer) for t in fig.findobj(lambda a: a.get_gid() == gid)]
+
+
+def overlapping_pairs(boxes: Sequence[Bbox]) -> list[tuple[int, int]]:
+    """Index pairs of boxes that overlap (touching edges do not count)."""
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].x0 < boxes[j].x1 and boxes[j].x0 < boxes[i].x1
+        and boxes[i].y0 < boxes[j].y1 and boxes[j].y0 < boxes[i].y1
+    ]
