@@ -180,14 +180,14 @@ def test_4_counts_axis_in_the_report_and_no_outside_data(tmp_path):
     out = kflow.report(counted, tmp_path / "c", external="outside_links", n_resamples=10,
                        n_permutations=9)
     md = (out / "report.md").read_text()
-    assert "Data gap" not in md and "recorded as counts per firm" in md
+    assert "No data on knowledge from outside" not in md and "a count per firm" in md
     roles = pd.read_csv(out / "tables" / "roles.csv")
     assert roles["external_score"].tolist() == [5, 0, 1, 7]
     assert not (out / "tables" / "gatekeeper_relays.csv").exists()  # no invented actors
     bare = kflow.read_survey(ties, orientation="flow")
     out = kflow.report(bare, tmp_path / "b", n_resamples=10, n_permutations=9)
     md = (out / "report.md").read_text()
-    assert md.index("Data gap") < md.index("## The data")
+    assert md.index("No data on knowledge from outside") < md.index("## The data")
     assert "few technological gatekeepers" not in md
     assert not (out / "tables" / "roles.csv").exists() and "figures/quadrant.svg" not in md
 

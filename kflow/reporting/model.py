@@ -45,6 +45,9 @@ class ReportModel:
     notes: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)  # figure name -> caption
+    findings: list[dict[str, str]] = field(default_factory=list)  # text and section anchor
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    date: str = ""
 
 
 class Pseudonyms:
@@ -101,6 +104,7 @@ class Context:
     outside: str | None
     summary: pd.Series | None = None
     roles: Any = None
+    results: dict[str, Any] = field(default_factory=dict)
 
     @property
     def seed(self) -> int:

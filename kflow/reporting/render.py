@@ -11,6 +11,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from kflow._version import __version__
 from kflow.reporting.labels import ROLE_LABELS, column_label, value_label
 from kflow.reporting.model import ReportModel
 from kflow.reporting.sections import SECTIONS
@@ -103,6 +104,7 @@ def _context(model: ReportModel, figure_paths: dict[str, str]) -> dict:
         "sections": SECTIONS,
         "figure_paths": figure_paths,
         "svg": {k: jinja2.utils.markupsafe.Markup(v) for k, v in model.figures.items()},
+        "version": __version__,
     }
 
 

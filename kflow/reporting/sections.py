@@ -10,17 +10,21 @@ the progress bar read, so a new section is one builder here and one template per
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._version import __version__
 from kflow.exceptions import KflowError
 from kflow.measures.openness import external_openness
 from kflow.measures.summary import network_summary
 from kflow.outcomes.link import link_upgrading
 from kflow.reporting import figures
+from kflow.reporting.findings import add_findings, brokerage_alert
 from kflow.reporting.model import (
     Context,
     ReportModel,
@@ -140,6 +144,7 @@ def _roles(ctx: Context, model: ReportModel) -> None:
         table = table.join(openness[["external_strength"]])
     model.sections["roles"] = {
         "classified": True,
+        "definitions": role_definitions(roles),
         "counts": roles.counts.rename("firms").to_frame(),
         "thresholds": roles.thresholds,
         "local": roles.local,
@@ -154,6 +159,34 @@ def _roles(ctx: Context, model: ReportModel) -> None:
     )
 
 
+def _rule_words(rule, value: float, axis: str) -> str:
+    if rule == "mean":
+        where = "the cluster mean"
+    elif rule == "median":
+        where = "the cluster median"
+    elif isinstance(rule, tuple):
+        where = f"the {rule[1]:.0%} quantile of the cluster"
+    else:
+        where = "the chosen value"
+    return f"{where} of {value:.3g} {axis}"
+
+
+def role_definitions(roles) -> list[tuple[str, str]]:
+    """One sentence per role, with the thresholds in words."""
+    rule = roles.rule
+    local = _rule_words(rule["local"], roles.thresholds["local"], f"on {roles.local}")
+    ext = _rule_words(rule["external"], roles.thresholds["external"], f"on {roles.external}")
+    return [
+        (V.GATEKEEPER, f"above {local} and above {ext}: well connected locally and to outside "
+                       "sources, able to bring knowledge in and pass it on."),
+        (V.EXTERNAL_STAR, f"above {ext} but not above {local}: connected outside, hardly "
+                          "inside the cluster."),
+        (V.MUTUAL_EXCHANGER, f"above {local} but not above {ext}: exchanges knowledge "
+                             "locally, little from outside."),
+        (V.ISOLATED, "above neither threshold: scarcely connected either way."),
+    ]
+
+
 _COUNTS_ONLY = (
     "Outside links are recorded as counts per firm, not as ties to named outside actors, so the "
     "outside -> firm -> local relays (Gould-Fernandez gatekeeper and representative brokerage "
@@ -164,11 +197,16 @@ _COUNTS_ONLY = (
 
 def _brokerage(ctx: Context, model: ReportModel) -> None:
     with_outside = ctx.outside == "actors"
-    b = brokerage(ctx.survey, include_external=with_outside)
+    b = ctx.results["brokerage"] = brokerage(ctx.survey, include_external=with_outside)
+    structural = brokerage_alert(b, with_outside, ctx.survey.external)
+    if structural:
+        model.alerts.append(structural)
     columns = {}
     for role in V.BROKERAGE_ROLES:
         columns[role] = b.raw[role]
         columns[f"{role}_z"] = b.z[role]
+    if structural:
+        columns["representative_z"] = columns["representative_z"] * float("nan")
     broker = pd.DataFrame(columns)
     # With outside actors the gatekeeper and representative counts are the relays; among
     # cluster firms only (one group) every brokerage is coordination.
@@ -224,6 +262,7 @@ def _stability(ctx: Context, model: ReportModel) -> None:
     for scheme, run in runs.items():
         stab[f"stability_{scheme}"] = run["stability"]
     stab["most_likely_alternative"] = first["alternative"]
+    ctx.results["stability"] = stab
     note = ""
     if ctx.outside == "counts":
         note = (
@@ -264,6 +303,7 @@ def _upgrading(ctx: Context, model: ReportModel) -> None:
             raise
         model.notes.append(f"Positions and upgrading not analysed: {exc}")
         link = None
+    ctx.results["link"] = link
     if link is None or link.correlations.empty:
         model.sections["upgrading"] = {"notes": (link.notes if link else []) or [_NO_OUTCOMES]}
         return
@@ -363,4 +403,43 @@ def build_model(
             progress(section.step(ctx))
         if section.build is not None:
             section.build(ctx, model)
+    add_findings(ctx, model)
+    model.parameters = reproducibility(ctx)
+    model.date = report_date()
     return model
+
+
+def report_date() -> str:
+    """The report's date: from SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (
+        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        if epoch and epoch.strip().isdigit()
+        else datetime.now(tz=timezone.utc)
+    )
+    return when.strftime("%Y-%m-%d")
+
+
+def reproducibility(ctx: Context) -> list[tuple[str, str]]:
+    """Everything needed to compute the same report again."""
+    o, s = ctx.options, ctx.survey
+    rows = [
+        ("kflow version", __version__),
+        ("Data", s.meta.get("dataset") or _ties_files(s)),
+        ("Relation, wave", f"{s.relations[0]}, {s.waves[0] if s.waves else 'single wave'}"),
+        ("Orientation read", str(s.meta.get("orientation", ""))),
+        ("Missing answers", str(s.meta.get("missing", "nan"))),
+        ("Local axis", o.local),
+        ("External axis", o.external),
+        ("Threshold rule", str(o.threshold)),
+    ]
+    if ctx.roles is not None:
+        t = ctx.roles.thresholds
+        rows.append(("Thresholds", f"local {t['local']:.4g}, external {t['external']:.4g}"))
+    rows += [
+        ("Seed", str(o.seed)),
+        ("Resamples (role stability)", str(o.n_resamples)),
+        ("Permutations (tests)", str(o.n_permutations)),
+        ("Anonymized", "yes" if o.anonymize else "no"),
+    ]
+    return rows

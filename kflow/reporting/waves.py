@@ -29,6 +29,8 @@ def waves_section(ctx: Context, model: ReportModel) -> None:
     after = full.select(relation=relation, wave=after_w)
     o = ctx.options
     cmp = compare_waves(before, after, local=o.local, external=o.external, threshold=o.threshold)
+    ctx.results["waves"] = cmp
+    ctx.results["wave_pair"] = (before_w, after_w)
     ties = cmp.ties.rename("value").to_frame()
     ties.index.name = "statistic"
     firms = cmp.roles
