@@ -187,7 +187,7 @@ def test_formats_parameter(tmp_path):
     out = kflow.report(s, tmp_path, formats=("md",), **FAST)
     assert (out / "report.md").exists() and not (out / "report.html").exists()
     with pytest.raises(ValueError, match="'formats' parameter of report"):
-        kflow.report(s, tmp_path, formats=("pdf",))
+        kflow.report(s, tmp_path, formats=("docx",))
 
 
 def test_pseudonyms_are_stable_and_distinct():

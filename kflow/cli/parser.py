@@ -161,7 +161,8 @@ def _report_arguments(p: argparse.ArgumentParser, default_dir: str | None) -> No
                    help="folder to write the report into" + ("" if default_dir else " (required)"))
     g.add_argument("--title", help="the report's title")
     g.add_argument("--formats", nargs="+", default=["html", "md", "csv"],
-                   choices=("html", "md", "csv", "json"), help="what to write")
+                   choices=("html", "md", "csv", "json", "pdf"),
+                   help="what to write (pdf needs a Chromium on PATH)")
     g.add_argument("--anonymize", action="store_true",
                    help="replace firm names and ids by keyed pseudonyms everywhere")
     g.add_argument("--salt", help="secret key of the pseudonyms (never written)")

@@ -21,7 +21,7 @@ from kflow.survey import Survey
 
 __all__ = ["N_STEPS", "SECTIONS", "ReportModel", "ReportOptions", "build_model", "report"]
 
-FORMATS = ("html", "md", "csv", "json")
+FORMATS = ("html", "md", "csv", "json", "pdf")
 
 
 def report(
@@ -63,8 +63,9 @@ def report(
         Folder to write into. It must be new, empty or an earlier kflow report (which is
         replaced whole); another folder needs ``force=True``. Files are written to a temporary
         folder first and moved into place at the end, so a failed run leaves no half report.
-    formats : sequence of {"html", "md", "csv", "json"}
-        What to write; ``"csv"`` writes every table as CSV and JSON.
+    formats : sequence of {"html", "md", "csv", "json", "pdf"}
+        What to write; ``"csv"`` writes every table as CSV and JSON; ``"pdf"`` prints the HTML
+        report (A4, its print stylesheet) with a headless Chromium found on PATH.
     relation : str, optional
         The relation to describe; required when the survey has several.
     wave : str or int, optional

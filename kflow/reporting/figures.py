@@ -71,7 +71,8 @@ def quadrant_figure(
         texts = [_point_text([label.get(f, f) for f in firms]) for _, firms in points]
         xy = np.array([key for key, _ in points], dtype=float)
         sizes = [2.5 + 0.9 * np.sqrt(len(firms)) for _, firms in points]
-        missing = place_labels(ax, xy, texts, marker_radius=sizes, obstacles=obstacles)
+        missing, _ = place_labels(ax, xy, texts, marker_radius=sizes, obstacles=obstacles,
+                                  name="quadrant")
         ax.set_xlabel(f"local connectivity ({local})")
         ax.set_ylabel(f"external openness ({external})")
         notes = []
@@ -109,8 +110,8 @@ def _quadrant_names(ax) -> list:
     return [
         ax.text(x, y, _role_text(QUADRANTS[key]) + "s", transform=ax.transAxes, ha=ha, va=va,
                 fontsize=8, color=COLORS[QUADRANTS[key]], alpha=0.85, fontweight="bold",
-                gid=LABEL_GID, zorder=2)
-        for key, (x, y, ha, va) in corners.items()
+                gid=f"{LABEL_GID}-quadrant-name-{k}", zorder=2)
+        for k, (key, (x, y, ha, va)) in enumerate(corners.items())
     ]
 
 
@@ -118,10 +119,10 @@ def _threshold_labels(ax, t_local: float, t_ext: float) -> list:
     return [
         ax.annotate(f"threshold {t_local:.3g}", (t_local, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=7, color="#555555", gid=LABEL_GID),
+                    fontsize=7, color="#555555", gid=f"{LABEL_GID}-threshold-local"),
         ax.annotate(f"threshold {t_ext:.3g}", (1.0, t_ext), xycoords=("axes fraction", "data"),
                     xytext=(3, 0), textcoords="offset points", ha="left", va="center",
-                    fontsize=7, color="#555555", gid=LABEL_GID),
+                    fontsize=7, color="#555555", gid=f"{LABEL_GID}-threshold-external"),
     ]
 
 
@@ -190,7 +191,7 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
             f_pos = [pos[f] for f in ext[V.FIRM_ID]]
             _arrows(ax, [a if i else f for a, f, i in zip(a_pos, f_pos, inflow, strict=True)],
                     [f if i else a for a, f, i in zip(a_pos, f_pos, inflow, strict=True)],
-                    color="#b7950b", alpha=0.35, width=0.0018)
+                    color="#b7950b", alpha=0.35, width=0.0018, gid="kflow-outside-ties")
         xy = np.array([pos[f] for f in firms]).reshape(-1, 2)
         colors = [COLORS.get(r, COLORS[None]) for r in role_of]
         ax.scatter(xy[:, 0], xy[:, 1], s=size, c=np.where(respondent, colors, "white"),
@@ -200,14 +201,16 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
         if len(actors):
             ax.scatter(axy[:, 0], axy[:, 1], s=36, marker="s", color="#f4d03f",
                        edgecolor="#7d6608", zorder=3, gid="kflow-actors")
-        missing_firms, missing_actors = [], []
+        missing_firms, missing_actors, taken = [], [], []
         if len(firms) <= MAX_LABELS:
             radius = np.sqrt(size) / 2 + 1
-            missing_firms = place_labels(ax, xy, [label.get(f, f) for f in firms],
-                                         marker_radius=radius, fontsize=6.5)
+            missing_firms, taken = place_labels(ax, xy, [label.get(f, f) for f in firms],
+                                                marker_radius=radius, fontsize=6.5,
+                                                name="sociogram")
         if actors:
-            missing_actors = place_labels(ax, axy, actors, marker_radius=3.5, fontsize=6,
-                                          color="#7d6608")
+            missing_actors, _ = place_labels(ax, axy, actors, marker_radius=3.5, fontsize=6,
+                                             color="#7d6608", name="sociogram-actor",
+                                             obstacles=taken)
         _sociogram_legend(ax, respondent)
         notes = []
         if len(firms) > MAX_LABELS:
@@ -238,7 +241,8 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> tuple[
     return svg_text(fig), caption
 
 
-def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None:
+def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float,
+            gid: str = "kflow-ties") -> None:
     """All arrows of a kind as one quiver (one SVG path collection), stopped short of the
     nodes so that heads stay visible."""
     if not starts:
@@ -252,7 +256,7 @@ def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float) -> None
     d = d * (1 - 2 * gap)
     ax.quiver(a[:, 0], a[:, 1], d[:, 0], d[:, 1], angles="xy", scale_units="xy", scale=1,
               color=color, alpha=alpha, width=width, headwidth=4.5, headlength=5.5, zorder=1,
-              gid="kflow-ties")
+              gid=gid)
 
 
 def outcomes_figure(data: pd.DataFrame, outcomes: list[str], *, seed: int = 0) -> Figure:

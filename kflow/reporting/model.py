@@ -194,11 +194,15 @@ def file_name(path: str) -> str:
     return text if text.startswith("<") else text.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def subtitle(survey: Survey) -> str:
-    return (
-        f"{survey.n_firms} firms, {len(survey.ties)} knowledge ties, "
-        f"{len(survey.external)} ties to outside actors"
-    )
+def subtitle(survey: Survey, outside: str | None = "actors") -> str:
+    """One line on the size of the survey the report describes."""
+    if outside == "counts":
+        tail = "outside links recorded as counts"
+    elif outside is None:
+        tail = "no outside-knowledge data"
+    else:
+        tail = f"{len(survey.external)} ties to outside actors"
+    return f"{survey.n_firms} firms, {len(survey.ties)} knowledge ties, {tail}"
 
 
 def orientation_text(orientation: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,13 +20,17 @@ from kflow.exceptions import KflowError
 from kflow.reporting.model import ReportModel
 from kflow.reporting.render import render_html, render_markdown, write_tables
 
-__all__ = ["MANIFEST", "OutputFolderError", "write_report"]
+__all__ = ["MANIFEST", "MissingToolError", "OutputFolderError", "print_pdf", "write_report"]
 
 MANIFEST = ".kflow-report.json"
 
 
 class OutputFolderError(KflowError, FileExistsError):
     """The output folder holds files kflow did not write."""
+
+
+class MissingToolError(KflowError, LookupError):
+    """A format needs a program that is not installed (the message names it)."""
 
 
 def write_report(
@@ -62,8 +67,12 @@ def _folder_kind(out: Path) -> str:
 
 
 def _render(model: ReportModel, folder: Path, formats: Sequence[str]) -> None:
-    if "html" in formats:
+    if "html" in formats or "pdf" in formats:
         (folder / "report.html").write_text(render_html(model), encoding="utf-8")
+    if "pdf" in formats:
+        print_pdf(folder / "report.html", folder / "report.pdf")
+        if "html" not in formats:
+            (folder / "report.html").unlink()
     if "md" in formats:
         fig_dir = folder / "figures"
         fig_dir.mkdir()
@@ -77,6 +86,39 @@ def _render(model: ReportModel, folder: Path, formats: Sequence[str]) -> None:
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     manifest = {"kflow_version": __version__, "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def find_browser() -> str:
+    """A headless-capable Chromium on PATH, or a clear error saying what to install."""
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise MissingToolError(
+        "formats with 'pdf' print the HTML report with a headless Chromium, and none is on "
+        f"PATH (looked for {', '.join(BROWSERS)}). Install one (Debian/Ubuntu: apt-get install "
+        "chromium), or leave 'pdf' out and print report.html from a browser."
+    )
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print ``html`` to ``pdf`` (A4, the report's print stylesheet) with headless Chromium."""
+    browser = find_browser()
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+             "--print-to-pdf-no-header", f"--user-data-dir={profile}",
+             f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+            capture_output=True, text=True, timeout=300, check=False,
+        )
+    if done.returncode != 0 or not pdf.exists():
+        raise KflowError(
+            f"{Path(browser).name} could not print the report to PDF (exit {done.returncode}): "
+            f"{done.stderr.strip()[-300:]}"
+        )
 
 
 def _move_into_place(tmp: Path, out: Path, kind: str) -> None:

@@ -42,10 +42,12 @@ def place_labels(
     fontsize: float = 6.5,
     color: str = "#333333",
     distances: Sequence[float] = (3.0, 8.0, 14.0),
-) -> list[int]:
+    name: str = "points",
+) -> tuple[list[int], list[Bbox]]:
     """Place ``texts`` next to the points ``xy`` (data coordinates) without overlaps.
 
-    Returns the indices of the labels that could not be placed.
+    Returns the indices of the labels that could not be placed, and the boxes taken (labels and
+    markers), to pass as ``obstacles`` to a later call on the same axes.
     """
     fig = ax.figure
     renderer = renderer_of(fig)
@@ -61,16 +63,17 @@ def place_labels(
     missing = []
     for i in np.argsort(-np.hypot(*(display - display.mean(axis=0)).T), kind="stable"):
         box = _try_positions(ax, renderer, xy[i], texts[i], radius[i] / to_px, distances,
-                             fontsize, color, frame, placed, markers, i)
+                             fontsize, color, frame, placed, markers, i,
+                             f"{LABEL_GID}-{name}-{i}")
         if box is None:
             missing.append(int(i))
         else:
             placed.append(box)
-    return sorted(missing)
+    return sorted(missing), placed + markers
 
 
 def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color, frame,
-                   placed, markers, own):
+                   placed, markers, own, gid):
     for distance in distances:
         for dx, dy in _DIRECTIONS:
             step = radius + distance
@@ -84,7 +87,7 @@ def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color
                 fontsize=fontsize,
                 color=color,
                 zorder=4,
-                gid=LABEL_GID,
+                gid=gid,
             )
             box = artist.get_window_extent(renderer).padded(1.0)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
@@ -97,10 +100,11 @@ def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color
     return None
 
 
-def label_boxes(fig, gid: str = LABEL_GID) -> list[Bbox]:
-    """Window boxes of the labels kflow placed (and of any other text with ``gid``)."""
+def label_boxes(fig, prefix: str = LABEL_GID) -> list[Bbox]:
+    """Window boxes of the texts kflow placed (their gids start with ``prefix``)."""
     renderer = renderer_of(fig)
-    return [t.get_window_extent(renderer) for t in fig.findobj(lambda a: a.get_gid() == gid)]
+    found = fig.findobj(lambda a: str(a.get_gid() or "").startswith(prefix))
+    return [t.get_window_extent(renderer) for t in found]
 
 
 def overlapping_pairs(boxes: Sequence[Bbox]) -> list[tuple[int, int]]:

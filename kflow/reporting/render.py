@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -105,7 +106,13 @@ def _context(model: ReportModel, figure_paths: dict[str, str]) -> dict:
         "figure_paths": figure_paths,
         "svg": {k: jinja2.utils.markupsafe.Markup(v) for k, v in model.figures.items()},
         "version": __version__,
+        "sociogram_js": _SOCIOGRAM_JS,
     }
+
+
+_SOCIOGRAM_JS = (
+    resources.files("kflow.reporting") / "templates" / "_sociogram.js"
+).read_text(encoding="utf-8")
 
 
 def render_html(model: ReportModel) -> str:

@@ -10,20 +10,24 @@ the progress bar read, so a new section is one builder here and one template per
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._version import __version__
 from kflow.exceptions import KflowError
 from kflow.measures.openness import external_openness
 from kflow.measures.summary import network_summary
 from kflow.outcomes.link import link_upgrading
 from kflow.reporting import figures
+from kflow.reporting.describe import (
+    report_date,
+    reproducibility,
+    role_definitions,
+    sociogram_data,
+    ties_files,
+)
 from kflow.reporting.findings import add_findings, brokerage_alert
 from kflow.reporting.model import (
     Context,
@@ -59,7 +63,7 @@ class SectionBuilder:
 def _data(ctx: Context, model: ReportModel) -> None:
     survey, v = ctx.survey, ctx.survey.validation
     model.facts = [
-        ("Ties file", _ties_files(survey)),
+        ("Ties file", ties_files(survey)),
         ("Orientation", orientation_text(survey.meta.get("orientation", ""))),
         *_layer_facts(ctx),
         ("Firms on the roster", str(survey.n_firms)),
@@ -91,12 +95,6 @@ def _data(ctx: Context, model: ReportModel) -> None:
             "policy pointer. Give the outside ties (external=, CLI --external) or a column "
             "counting each firm's outside links (external=COLUMN, CLI --external-axis)."
         )
-
-
-def _ties_files(survey: Survey) -> str:
-    sources = survey.meta.get("sources", {})
-    names = [file_name(v) for k, v in sources.items() if k == "ties" or k.startswith("ties ")]
-    return ", ".join(names) or "DataFrame"
 
 
 def _layer_facts(ctx: Context) -> list[tuple[str, str]]:
@@ -159,34 +157,6 @@ def _roles(ctx: Context, model: ReportModel) -> None:
     )
 
 
-def _rule_words(rule, value: float, axis: str) -> str:
-    if rule == "mean":
-        where = "the cluster mean"
-    elif rule == "median":
-        where = "the cluster median"
-    elif isinstance(rule, tuple):
-        where = f"the {rule[1]:.0%} quantile of the cluster"
-    else:
-        where = "the chosen value"
-    return f"{where} of {value:.3g} {axis}"
-
-
-def role_definitions(roles) -> list[tuple[str, str]]:
-    """One sentence per role, with the thresholds in words."""
-    rule = roles.rule
-    local = _rule_words(rule["local"], roles.thresholds["local"], f"on {roles.local}")
-    ext = _rule_words(rule["external"], roles.thresholds["external"], f"on {roles.external}")
-    return [
-        (V.GATEKEEPER, f"above {local} and above {ext}: well connected locally and to outside "
-                       "sources, able to bring knowledge in and pass it on."),
-        (V.EXTERNAL_STAR, f"above {ext} but not above {local}: connected outside, hardly "
-                          "inside the cluster."),
-        (V.MUTUAL_EXCHANGER, f"above {local} but not above {ext}: exchanges knowledge "
-                             "locally, little from outside."),
-        (V.ISOLATED, "above neither threshold: scarcely connected either way."),
-    ]
-
-
 _COUNTS_ONLY = (
     "Outside links are recorded as counts per firm, not as ties to named outside actors, so the "
     "outside -> firm -> local relays (Gould-Fernandez gatekeeper and representative brokerage "
@@ -237,6 +207,7 @@ def _sociogram(ctx: Context, model: ReportModel) -> None:
     model.figures["sociogram"], model.captions["sociogram"] = figures.sociogram(
         ctx.survey, roles, ctx.label, seed=ctx.seed
     )
+    model.sections["sociogram"] = sociogram_data(ctx, roles)
 
 
 def _stability(ctx: Context, model: ReportModel) -> None:
@@ -395,7 +366,7 @@ def build_model(
     ctx = Context.create(survey, options, salt)
     model = ReportModel(
         title=options.title or "Knowledge flows and technological gatekeepers",
-        subtitle=subtitle(ctx.survey),
+        subtitle=subtitle(ctx.survey, ctx.outside),
         facts=[],
     )
     for section in SECTION_BUILDERS:
@@ -409,37 +380,3 @@ def build_model(
     return model
 
 
-def report_date() -> str:
-    """The report's date: from SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        if epoch and epoch.strip().isdigit()
-        else datetime.now(tz=timezone.utc)
-    )
-    return when.strftime("%Y-%m-%d")
-
-
-def reproducibility(ctx: Context) -> list[tuple[str, str]]:
-    """Everything needed to compute the same report again."""
-    o, s = ctx.options, ctx.survey
-    rows = [
-        ("kflow version", __version__),
-        ("Data", s.meta.get("dataset") or _ties_files(s)),
-        ("Relation, wave", f"{s.relations[0]}, {s.waves[0] if s.waves else 'single wave'}"),
-        ("Orientation read", str(s.meta.get("orientation", ""))),
-        ("Missing answers", str(s.meta.get("missing", "nan"))),
-        ("Local axis", o.local),
-        ("External axis", o.external),
-        ("Threshold rule", str(o.threshold)),
-    ]
-    if ctx.roles is not None:
-        t = ctx.roles.thresholds
-        rows.append(("Thresholds", f"local {t['local']:.4g}, external {t['external']:.4g}"))
-    rows += [
-        ("Seed", str(o.seed)),
-        ("Resamples (role stability)", str(o.n_resamples)),
-        ("Permutations (tests)", str(o.n_permutations)),
-        ("Anonymized", "yes" if o.anonymize else "no"),
-    ]
-    return rows
