@@ -358,3 +358,33 @@ def test_link_upgrading_on_the_synthetic_cluster():
     )
     with pytest.raises(kflow.DataError, match="column 'product': value 4 is not on the 0-3"):
         kflow.link_upgrading(broken, n_permutations=9)
+
+
+def test_effect_size_intervals_agree_with_scipy_bootstrap():
+    from scipy import stats as st
+
+    rng = np.random.default_rng(4)
+    groups = [rng.normal(m, 1.0, 14).round(1) for m in (0.0, 0.6, 1.4)]
+    data = pd.DataFrame({"g": np.repeat(["a", "b", "c"], 14), "y": np.concatenate(groups)})
+    res = kflow.compare_groups(data, "y", by="g", n_permutations=0, seed=1, n_bootstrap=20_000)
+
+    def eps(*samples):
+        n = sum(len(x) for x in samples)
+        return st.kruskal(*samples).statistic / (n - 1)
+
+    ref = st.bootstrap(groups, eps, method="percentile", n_resamples=4_000, random_state=2,
+                       vectorized=False).confidence_interval
+    omnibus = res.omnibus.iloc[0]
+    assert omnibus["effect_ci_low"] == pytest.approx(ref.low, abs=0.03)
+    assert omnibus["effect_ci_high"] == pytest.approx(ref.high, abs=0.03)
+
+    def rank_biserial(x, y):
+        return 2 * st.mannwhitneyu(x, y).statistic / (len(x) * len(y)) - 1
+
+    ref = st.bootstrap(groups[:2], rank_biserial, method="percentile", n_resamples=4_000,
+                       random_state=3, vectorized=False).confidence_interval
+    pair = res.pairwise.iloc[0]
+    assert (pair["group_1"], pair["group_2"]) == ("a", "b")
+    assert pair["effect_ci_low"] == pytest.approx(ref.low, abs=0.04)
+    assert pair["effect_ci_high"] == pytest.approx(ref.high, abs=0.04)
+    assert pair["effect_ci_low"] < pair["effect_size"] < pair["effect_ci_high"]

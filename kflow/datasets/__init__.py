@@ -107,7 +107,7 @@ def load_network(name: str) -> Survey:
     """
     row = _registry_row(name, "network")
     files = [data_path() / f for f in row["files"].split(";")]
-    return read_survey(
+    survey = read_survey(
         files[0],
         orientation=row["orientation"],
         firms=files[1] if len(files) > 1 else None,
@@ -115,6 +115,8 @@ def load_network(name: str) -> Survey:
         firm_id=row["firm_id"] or None,
         scale=(0, 3) if name in (DEMO, PANEL, "example_cluster") else None,
     )
+    survey.meta["dataset"] = name  # a fresh survey: record which bundled dataset it is
+    return survey
 
 
 def load_table(name: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from kflow._results import Result
 from kflow._validation import require_columns
 from kflow.exceptions import DataError
 from kflow.outcomes._stats import adjust_p
+from kflow.outcomes.effects import epsilon_squared_ci, pair_ci
 
 __all__ = ["GroupComparison", "compare_groups"]
 
@@ -108,6 +109,7 @@ def compare_groups(
     by: str = "role",
     n_permutations: int = 9999,
     seed: int | np.random.Generator | None = None,
+    n_bootstrap: int = 2000,
 ) -> GroupComparison:
     r"""Compare an outcome across groups of firms (e.g. cognitive roles).
 
@@ -130,7 +132,11 @@ def compare_groups(
         Permutations of the group labels for the Kruskal-Wallis / chi-square p-value and for
         pairs too large to enumerate.
     seed : int or numpy.random.Generator, optional
-        Seed of the permutations.
+        Seed of the permutations and of the bootstrap.
+    n_bootstrap : int
+        Resamples (within groups) for the 95% percentile intervals ``effect_ci_low`` and
+        ``effect_ci_high`` of epsilon^2, the rank-biserial r and the difference in shares
+        (Cramer's V gets none); 0 skips them.
 
     Returns
     -------
@@ -210,6 +216,8 @@ def compare_groups(
     perms = rng.permuted(np.tile(codes, (n_permutations, 1)), axis=1) if n_permutations else None
     omnibus = (_binary_omnibus if binary else _rank_omnibus)(values, codes, len(names), perms)
     pairwise = _pairwise(values, codes, names, binary, n_permutations, rng)
+    # Drawn last, so that the permutation p-values do not depend on the number of resamples.
+    _add_intervals(omnibus, pairwise, values, codes, binary, rng, n_bootstrap)
     return GroupComparison(
         omnibus=pd.DataFrame([omnibus]),
         pairwise=pairwise,
@@ -269,6 +277,18 @@ def _binary_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dic
         "n": int(n),
         "n_groups": int(G),
     }
+
+
+def _add_intervals(omnibus, pairwise, values, codes, binary, rng, n_bootstrap) -> None:
+    """95% bootstrap intervals of the effect sizes (none for Cramer's V)."""
+    lo, hi = (np.nan, np.nan) if binary else epsilon_squared_ci(values, codes, rng, n_bootstrap)
+    omnibus.update(effect_ci_low=lo, effect_ci_high=hi)
+    bounds = [
+        pair_ci(values[codes == a], values[codes == b], binary, rng, n_bootstrap)
+        for a, b in itertools.combinations(range(int(codes.max()) + 1), 2)
+    ]
+    pairwise["effect_ci_low"] = [lo for lo, _ in bounds]
+    pairwise["effect_ci_high"] = [hi for _, hi in bounds]
 
 
 PAIRWISE_COLUMNS = (

@@ -306,6 +306,7 @@ def _role_tables(ctx: Context, model: ReportModel, link, section: dict) -> None:
         [comp.pairwise.assign(outcome=name) for name, comp in link.comparisons.items()],
         ignore_index=True,
     )
+    pairwise = pairwise[["outcome", *[c for c in pairwise.columns if c != "outcome"]]]
     section.update(omnibus=omnibus, pairwise=pairwise)
     model.tables += [
         Table("upgrading_by_role", "Upgrading by role (omnibus)", omnibus.reset_index()),
