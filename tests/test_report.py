@@ -198,3 +198,26 @@ def test_pseudonyms_are_stable_and_distinct():
     assert a.map == b.map and len(set(a.map.values())) == 500
     assert np.mean([v.startswith("Firm-") for v in a.map.values()]) == 1.0
     assert pd.Series(a.map).str.len().min() >= 11
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path, capsys):
+    from kflow.cli import main
+
+    ties = pd.DataFrame({"source": ["=1+1", "+A", "-B", "@C"], "target": ["+A", "-B", "@C", "D"]})
+    firms = pd.DataFrame({"firm_id": ["=1+1", "+A", "-B", "@C", "D"],
+                          "name": ["=HYPERLINK(1)", "x", "y", "z", "\tw"]})
+    ext = pd.DataFrame({"firm_id": ["+A"], "actor": ["=cmd|' /C calc'!A0"]})
+    s = kflow.read_survey(ties, orientation="flow", firms=firms, external=ext)
+    out = kflow.report(s, tmp_path / "r", **FAST)
+    cells = []
+    for path in (out / "tables").glob("*.csv"):
+        cells += [c for row in pd.read_csv(path, dtype=str).fillna("").to_numpy() for c in row]
+    assert "'=HYPERLINK(1)" in cells and "'=cmd|' /C calc'!A0" in cells
+    risky = [c for c in cells if c[:1] in ("=", "+", "@", "\t") and c != ""]
+    assert risky == []
+    texts = [c for c in cells if c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit()]
+    assert texts == [], texts
+    tie_file = tmp_path / "t.csv"
+    ties.to_csv(tie_file, index=False)
+    assert main(["measures", str(tie_file), "--orientation", "flow"]) == 0
+    assert "\n'=1+1," in capsys.readouterr().out

@@ -459,3 +459,25 @@ def test_role_stability_vectorised_and_per_resample_paths_match_a_loop(local):
     want = _stability_by_reclassifying(flat, 40, 11, local)
     assert 0 < got["stability"].min() < 1  # the case is not trivial
     np.testing.assert_allclose(got["stability"].to_numpy(), want.to_numpy())
+
+
+@pytest.mark.parametrize("rule", ["mean", "median", ("quantile", 0.75)])
+def test_equal_scores_are_all_low_whatever_the_rounding(rule):
+    # Six firms in a directed cycle: every degree_norm is 0.2, and np.mean of six 0.2 is
+    # 0.19999999999999998, a rounding error below them. The documented rule: a score equal to
+    # the threshold counts as low, so all six are isolated firms (and so on a firm column).
+    ties = pd.DataFrame({"source": list("abcdef"), "target": list("bcdefa")})
+    firms = pd.DataFrame({"firm_id": list("abcdef"), "links": [0.1] * 6})
+    s = kflow.read_survey(ties, orientation="flow", firms=firms)
+    roles = kflow.classify_roles(s, external="links", threshold=rule)
+    assert set(roles.table["role"]) == {"isolated_firm"}
+    stability = kflow.role_stability(s, n_resamples=20, scheme="ties", seed=0, threshold=rule)
+    assert stability["role"].eq("isolated_firm").all()
+
+
+def test_a_score_just_above_the_threshold_is_high():
+    ties = pd.DataFrame({"source": list("abc"), "target": list("bca")})
+    firms = pd.DataFrame({"firm_id": list("abc"), "links": [1.0, 1.0, 1.0 + 1e-6]})
+    s = kflow.read_survey(ties, orientation="flow", firms=firms)
+    roles = kflow.classify_roles(s, external="links").table
+    assert roles.loc["c", "external_high"] and not roles.loc["a", "external_high"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kflow._spreadsheet import neutralize_formulas
 from kflow.cli.parser import UsageError
 
 __all__ = ["COMMANDS"]
@@ -121,7 +122,9 @@ def emit(table: pd.DataFrame, args: argparse.Namespace) -> int:
         raise UsageError("kflow: --format parquet needs -o FILE")
     frame = table.reset_index() if table.index.name or table.index.nlevels > 1 else table
     if fmt == "csv":
-        text = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        text = neutralize_formulas(frame).to_csv(
+            index=False, lineterminator="\n", float_format="%.10g"
+        )
     elif fmt == "json":
         text = frame.to_json(orient="records", double_precision=10, force_ascii=False) + "\n"
     else:

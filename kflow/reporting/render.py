@@ -12,6 +12,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from kflow._spreadsheet import neutralize_formulas
 from kflow._version import __version__
 from kflow.reporting.labels import ROLE_LABELS, column_label, value_label
 from kflow.reporting.model import ReportModel
@@ -125,7 +126,8 @@ def render_markdown(model: ReportModel, figure_paths: dict[str, str]) -> str:
 
 
 def write_tables(model: ReportModel, folder: Path) -> list[Path]:
-    """Every table as CSV and JSON (records), named after the table."""
+    """Every table as CSV and JSON (records), named after the table. CSV cells that a
+    spreadsheet would run as formulas get a leading apostrophe; JSON keeps the data as read."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in model.tables:
@@ -133,7 +135,9 @@ def write_tables(model: ReportModel, folder: Path) -> list[Path]:
         if frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex):
             frame = frame.reset_index()
         csv_path = folder / f"{table.name}.csv"
-        frame.to_csv(csv_path, index=False, lineterminator="\n", float_format="%.10g")
+        neutralize_formulas(frame).to_csv(
+            csv_path, index=False, lineterminator="\n", float_format="%.10g"
+        )
         json_path = folder / f"{table.name}.json"
         records = json.loads(frame.to_json(orient="records", double_precision=10))
         json_path.write_text(

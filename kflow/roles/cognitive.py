@@ -74,6 +74,17 @@ def split_rule(threshold: Any, fn: str) -> dict[str, Any]:
     return {"local": rule, "external": rule}
 
 
+#: Scores within this relative distance of a threshold count as equal to it (so as low): a mean
+#: of equal scores computed in floating point may fall a rounding error below them.
+THRESHOLD_TOLERANCE = 1e-9
+
+
+def above(scores: np.ndarray, threshold) -> np.ndarray:
+    """High on an axis: strictly above the threshold, beyond floating-point rounding."""
+    threshold = np.asarray(threshold, dtype=float)
+    return scores > threshold + THRESHOLD_TOLERANCE * np.maximum(1.0, np.abs(threshold))
+
+
 def threshold_value(scores: pd.Series, rule: Any) -> float:
     """The cut-off a rule gives on the known (non-NaN) scores."""
     known = scores.dropna().to_numpy(dtype=float)
@@ -137,8 +148,8 @@ def assign(
     """Roles from two score columns and two cut-offs (high = strictly above)."""
     table = pd.concat([local_scores, external_scores], axis=1)
     known = table.notna().all(axis=1).to_numpy()
-    lo = table["local_score"].to_numpy(dtype=float) > thresholds["local"]
-    ex = table["external_score"].to_numpy(dtype=float) > thresholds["external"]
+    lo = above(table["local_score"].to_numpy(dtype=float), thresholds["local"])
+    ex = above(table["external_score"].to_numpy(dtype=float), thresholds["external"])
     role = np.select(
         [lo & ex, ~lo & ex, lo & ~ex],
         [V.GATEKEEPER, V.EXTERNAL_STAR, V.MUTUAL_EXCHANGER],

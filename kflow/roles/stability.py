@@ -27,7 +27,7 @@ from kflow._layers import build_layer, focus, one_layer, resolve_missing
 from kflow._random import as_generator
 from kflow.exceptions import bad_parameter
 from kflow.measures.centrality import centrality_of_layer
-from kflow.roles.cognitive import NORMALIZED_AXES, classify_roles, split_rule
+from kflow.roles.cognitive import NORMALIZED_AXES, above, classify_roles, split_rule
 from kflow.survey import Survey
 
 __all__ = ["role_stability"]
@@ -49,8 +49,8 @@ _VECTOR_EXTERNAL = {"external_ties", "external_strength"}
 
 def _role_codes(local: np.ndarray, external: np.ndarray, t_local, t_ext) -> np.ndarray:
     """Role index (order of V.ROLES) per resample and firm; -1 where a score is NaN."""
-    lo = local > t_local
-    ex = external > t_ext
+    lo = above(local, t_local)
+    ex = above(external, t_ext)
     code = np.select([lo & ex, ~lo & ex, lo & ~ex], [0, 1, 2], default=3)
     code[np.broadcast_to(np.isnan(local) | np.isnan(external), code.shape)] = -1
     return code
