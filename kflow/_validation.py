@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kflow.exceptions import DataError, show_value
+from kflow.exceptions import DataError, bad_parameter, show_value
 
-__all__ = ["check_scale", "require_columns"]
+__all__ = ["check_count", "check_scale", "require_columns"]
 
 
 def require_columns(
@@ -82,3 +82,16 @@ def check_scale(
             f"{show_value(raw.iloc[r, c])} is not on the {low:g}-{high:g} {what} scale "
             f"({meaning}). Correct it, or leave it blank if unknown."
         )
+
+
+def check_count(value: object, name: str, function: str) -> int:
+    """A number of permutations, resamples or simulations: a non-negative int.
+
+    Examples
+    --------
+    >>> check_count(99, "n_permutations", "qap")
+    99
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise bad_parameter(function, name, "a whole number >= 0", value)
+    return int(value)

@@ -54,7 +54,7 @@ _SPECIAL = (
 )
 _PARAMETER = re.compile(r"The '(\w+)' parameter of [\w.]+ must be")
 _ASSIGNMENT = re.compile(r"(?<![\w-])(\w+)=(?!=)")
-_LOOSE_SPACE = re.compile(r" ([.,;:)])")
+_LOOSE_SPACE = re.compile(r" ([.,;:)])(?=\s|$)")
 
 
 def in_flag_terms(message: str) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._version import __version__
+from kflow.exceptions import SurveyError
 from kflow.io._common import Drops
 from kflow.io.tables import Table
 from kflow.io.ties import TieRecords
@@ -35,7 +36,20 @@ def assemble_survey(
     notes: list[str],
 ) -> Survey:
     """Put the checked parts together into a Survey with its metadata and validation report."""
+    for table in [t for _, t, _ in ties.tables] + [firm_table, ext_table]:
+        if table is not None and table.encoding in ("cp1252", "latin-1"):
+            notes.append(
+                f"{table.label}: not UTF-8; read as {table.encoding} (a Windows or ISO export). "
+                "If accented names look wrong, pass the file's encoding with encoding=."
+            )
     firms_out = finish_firms(roster)
+    if firms_out.empty:
+        reasons = drops.frame()["reason"].value_counts()
+        listed = "; ".join(f"{r}: {n}" for r, n in reasons.items()) or "no records"
+        raise SurveyError(
+            f"{ties.table.label}: no firm is left on the roster: every record was dropped "
+            f"({listed}). Check that the right file and columns were given."
+        )
     order = {f: i for i, f in enumerate(firms_out.index)}
     ties_out = finish_ties(ties.records, order, ties.has_wave)
     ext_out = finish_external(ext, order)

@@ -201,7 +201,15 @@ def _saved_folder(folder: Path, firms, external, options: dict[str, Any]):
             f"{folder}: is a folder without {META_FILE}; give the ties file itself, or a "
             "folder written by kflow.write_survey."
         )
-    saved = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        saved = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SurveyError(
+            f"{meta_path}: is not the JSON kflow.write_survey writes ({exc}). Restore the file, "
+            "or read the ties file itself with orientation='flow'."
+        ) from None
+    if not isinstance(saved, dict):
+        raise SurveyError(f"{meta_path}: holds no survey metadata (expected a JSON object).")
     if options["orientation"] not in (None, "flow"):
         raise SurveyError(
             f"{folder}: a folder written by kflow.write_survey holds knowledge-flow ties; "

@@ -111,11 +111,42 @@ def _decode(raw: bytes, encoding: str | None, label: str) -> tuple[str, str]:
                 "Pass the file's real encoding, or encoding=None to let kflow detect it."
             ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig"), "utf-8-sig"
+        return _strict(raw, "utf-8-sig", label), "utf-8-sig"
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _has_utf8_sequences(raw):
+        line = raw[:bad].count(b"\n") + 1
+        raise SurveyError(
+            f"{label}, line {line}: byte 0x{raw[bad]:02X} is not UTF-8, though other lines are: "
+            "the file mixes encodings (e.g. pasted from two programs). Re-save it as UTF-8, or "
+            "pass the encoding of the whole file with encoding=."
+        )
+    # No UTF-8 at all: a single-byte Windows or ISO export. Bytes 0x80-0x9F are punctuation in
+    # cp1252 (curly quotes, dashes, the euro sign) and control characters in latin-1.
+    if any(0x80 <= b <= 0x9F for b in raw):
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1"), "latin-1"
+
+
+def _strict(raw: bytes, encoding: str, label: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SurveyError(
+            f"{label}, line {line}: byte 0x{raw[exc.start]:02X} is not UTF-8 although the file "
+            "starts with a UTF-8 mark. Re-save it as UTF-8, or pass encoding=."
+        ) from None
+
+
+def _has_utf8_sequences(raw: bytes) -> bool:
+    """Whether ``raw`` holds at least one valid multi-byte UTF-8 character."""
+    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", raw) is not None
 
 
 def _sniff_sep(text: str, suffix: str) -> str:
@@ -148,6 +179,9 @@ def _read_text(path: Path, label: str, encoding: str | None, sep: str | None) ->
     used_sep = sep if sep is not None else _sniff_sep(text, path.suffix.lower())
     # Universal newlines: old Mac CR line endings read like LF ones.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Blank lines before the header are not records; they only shift the line numbers.
+    lead = len(text) - len(text.lstrip("\n"))
+    text = text[lead:]
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -164,7 +198,7 @@ def _read_text(path: Path, label: str, encoding: str | None, sep: str | None) ->
             "Check that every row has as many fields as the header, or pass sep=."
         ) from None
     frame = frame.fillna("")
-    line_numbers = list(range(1, len(frame) + 1))
+    line_numbers = list(range(lead + 1, lead + len(frame) + 1))
     return _split_header(frame, line_numbers, label, "line", used_encoding, used_sep)
 
 
@@ -246,17 +280,18 @@ def load_table(
     if suffix in EXCEL_SUFFIXES:
         if path.stat().st_size == 0:
             raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
-        try:
-            frame = pd.read_excel(
-                path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
-            )
-        except ValueError as exc:
-            raise SurveyError(f"{label}: cannot read the sheet ({exc}). Pass sheet=.") from None
+        frame = _read_workbook(path, label, sheet)
         return _split_header(frame, list(range(1, len(frame) + 1)), label, "row")
     if suffix in PARQUET_SUFFIXES:
         if path.stat().st_size == 0:
             raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
-        frame = pd.read_parquet(path)
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise SurveyError(
+                f"{label}: is not a readable Parquet file ({exc}). Check that the file was "
+                "written completely, or save the table as CSV."
+            ) from None
         if len(frame) == 0:
             raise SurveyError(
                 f"{label}: the file has columns ({', '.join(map(repr, frame.columns))}) but no "
@@ -269,6 +304,34 @@ def load_table(
         f"{label}: files ending in {suffix or '(nothing)'!r} are not supported. "
         f"Save the table as one of {', '.join(SUPPORTED)}, or pass a DataFrame."
     )
+
+
+def _read_workbook(path: Path, label: str, sheet) -> pd.DataFrame:
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise SurveyError(
+            f"{label}: is not an Excel workbook (an .xlsx file is a zip archive; this one is "
+            "not). Save it from the spreadsheet as .xlsx, or as CSV."
+        )
+    try:
+        book = pd.ExcelFile(path)
+    except Exception as exc:  # a damaged archive fails in openpyxl with many error types
+        raise SurveyError(f"{label}: the workbook cannot be opened ({exc}).") from None
+    with book:
+        names = book.sheet_names
+        chosen = 0 if sheet is None else sheet
+        if isinstance(chosen, str) and chosen not in names:
+            raise SurveyError(
+                f"{label}: there is no sheet {chosen!r}; the sheets are "
+                f"{', '.join(map(repr, names))}. Pass sheet= with one of them."
+            )
+        if isinstance(chosen, int) and not 0 <= chosen < len(names):
+            raise SurveyError(
+                f"{label}: sheet number {chosen} does not exist; the workbook has {len(names)} "
+                f"sheets ({', '.join(map(repr, names))}), numbered from 0."
+            )
+        return pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
 
 
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

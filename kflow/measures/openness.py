@@ -14,6 +14,7 @@ from kflow._inference import permutation_p
 from kflow._layers import build_layer, focus, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
+from kflow._validation import check_count
 from kflow.survey import Survey
 
 __all__ = ["EIResult", "ei_index", "external_openness"]
@@ -297,6 +298,7 @@ def ei_index(
     )
 
     # Permutation test, vectorised over permutations in blocks.
+    check_count(n_permutations, "n_permutations", "ei_index")
     rng = as_generator(seed, "ei_index")
     if n_permutations > 0 and layer.m > 0:
         sims = np.empty(n_permutations)

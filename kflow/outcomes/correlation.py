@@ -8,6 +8,7 @@ from scipy import stats
 
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
+from kflow._validation import check_count
 from kflow.exceptions import DataError, bad_parameter
 from kflow.outcomes._stats import adjust_p
 
@@ -113,6 +114,7 @@ def correlate(
     if adjust not in ("holm", "bh", "none"):
         raise bad_parameter("correlate", "adjust", "one of {'holm', 'bh', 'none'}", adjust)
     X, Y = _as_frame(x, "x"), _as_frame(y, "y")
+    check_count(n_permutations, "n_permutations", "correlate")
     rng = as_generator(seed, "correlate")
     # One set of permutations per sample size, shared by the pairs of that size.
     perm_cache: dict[int, np.ndarray] = {}

@@ -14,7 +14,7 @@ from scipy import stats
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
-from kflow._validation import require_columns
+from kflow._validation import check_count, require_columns
 from kflow.exceptions import DataError
 from kflow.outcomes._stats import adjust_p
 from kflow.outcomes.effects import epsilon_squared_ci, pair_ci
@@ -191,6 +191,8 @@ def compare_groups(
     [[0.0, -1.0, 0.0286]]
     """
     require_columns(data, [outcome, by], "compare_groups")
+    check_count(n_permutations, "n_permutations", "compare_groups")
+    check_count(n_bootstrap, "n_bootstrap", "compare_groups")
     rng = as_generator(seed, "compare_groups")
     d = data[[by, outcome]].dropna()
     y = pd.to_numeric(d[outcome], errors="coerce")

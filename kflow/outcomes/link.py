@@ -12,7 +12,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
-from kflow._validation import require_columns
+from kflow._validation import check_count, require_columns
 from kflow.exceptions import KflowError
 from kflow.measures.centrality import centrality
 from kflow.measures.openness import external_openness
@@ -183,6 +183,7 @@ def link_upgrading(
     ['functional', 'intersectoral', 'process', 'product', 'upgrading_sum']
     """
     fn = "link_upgrading"
+    check_count(n_permutations, "n_permutations", fn)
     rng = as_generator(seed, fn)
     seed_out = seed_echo(seed)
     survey = survey.select(relation=relation, wave=wave)

@@ -20,6 +20,7 @@ from kflow._inference import permutation_p
 from kflow._layers import focus
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
+from kflow._validation import check_count
 from kflow.exceptions import DataError, bad_parameter
 from kflow.survey import Survey
 
@@ -313,6 +314,7 @@ def qap(
     if any(X.shape != Y.shape for X in Xs):
         raise DataError("qap: every matrix must have the shape of y_matrix.")
     off = ~np.eye(n, dtype=bool)
+    check_count(n_permutations, "n_permutations", "qap")
     rng = as_generator(seed, "qap")
     perms = np.argsort(rng.random((n_permutations, n)), axis=1) if n_permutations else None
     seed_out = seed_echo(seed)

@@ -15,7 +15,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
-from kflow._validation import require_columns
+from kflow._validation import check_count, require_columns
 from kflow.exceptions import bad_parameter
 
 __all__ = ["RegressionResult", "regress"]
@@ -128,6 +128,7 @@ def regress(
     1.01
     """
     fn = "regress"
+    check_count(n_permutations, "n_permutations", fn)
     if model not in MODELS:
         raise bad_parameter(fn, "model", f"one of {set(MODELS)}", model)
     predictors = list(predictors)

@@ -27,6 +27,7 @@ from kflow._inference import exceedances, p_from_counts
 from kflow._layers import build_layer, focus, one_layer, resolve_groups, resolve_missing
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
+from kflow._validation import check_count
 from kflow.exceptions import KflowError, SurveyError
 from kflow.survey import Survey
 
@@ -293,6 +294,7 @@ def brokerage(
     """
     survey = focus(survey, wave)
     fn = "brokerage"
+    check_count(n_simulations, "n_simulations", fn)
     missing = resolve_missing(survey, missing, fn)
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
     firm_ids = layer.firm_ids
