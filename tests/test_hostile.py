@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -17,7 +18,8 @@ with (HOSTILE / "manifest.csv").open(encoding="utf-8", newline="") as _manifest:
 
 def test_every_file_is_in_the_manifest():
     listed = {case["file"] for case in CASES}
-    present = {p.name for p in HOSTILE.iterdir() if p.name not in ("manifest.csv", "README.md")}
+    skip = ("manifest.csv", "README.md")
+    present = {p.name for p in HOSTILE.iterdir() if p.is_file() and p.name not in skip}
     assert listed == present
 
 
@@ -25,6 +27,10 @@ def test_every_file_is_in_the_manifest():
 def test_hostile_input(case):
     path = HOSTILE / case["file"]
     read = {"orientation": case["orientation"], "scale": (0, 3)}
+    read.update(json.loads(case["options"] or "{}"))
+    if case["as"] == "firms":
+        read["firms"] = path
+        path = HOSTILE / "_base" / "ties.csv"
     if case["expect"] == "error":
         with pytest.raises(kflow.KflowError) as info:
             kflow.read_survey(path, **read)
@@ -45,5 +51,8 @@ def test_hostile_input(case):
             assert value in survey.firm_ids, (value, survey.firm_ids)
         elif key == "note":
             assert value in " ".join(v.notes)
+        elif key == "attr":
+            column, _, expected = value.partition(":")
+            assert survey.firms[column].iloc[0] == expected, survey.firms[column].tolist()
         elif key == "line":
             assert value in text or int(value) == v.tables.loc["ties", "records_read"] + 2

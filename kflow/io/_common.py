@@ -143,7 +143,8 @@ def tie_values(table: Table, keep: np.ndarray, sub: pd.DataFrame, wi: int | None
         bad,
         table.header[wi],
         sub[wi],
-        "Tie values must be numbers (decimal point or comma); fix the cell.",
+        "Tie values must be numbers (decimal point or comma, no thousands separator: "
+        "write 1000 or 1,5); fix the cell.",
     )
     first_bad_at(
         table,
@@ -159,7 +160,22 @@ def tie_values(table: Table, keep: np.ndarray, sub: pd.DataFrame, wi: int | None
 def clean_weights(
     records: pd.DataFrame, table: Table, drops: Drops, scale, what: str
 ) -> pd.DataFrame:
+    """Check the tie values (see :func:`check_weights`) and drop the zeros (0 = no tie)."""
+    check_weights(records, table, scale)
+    return drop_zeros(records, table, drops, what)
+
+
+def check_weights(records: pd.DataFrame, table: Table, scale) -> None:
+    """Tie values may not be negative, infinite or outside the declared scale."""
     w = records["weight"].to_numpy(dtype=float)
+    huge = ~np.isfinite(w)
+    if huge.any():
+        k = int(np.flatnonzero(huge)[0])
+        raise SurveyError(
+            f"{table.where(int(records['pos'].iat[k]), records['column'].iat[k])}: value "
+            f"{records['value'].iat[k]!r} is too large to be a tie value (it, or the sum of the "
+            "repeated answers it merges, overflows). Correct the value."
+        )
     neg = w < 0
     if neg.any():
         k = int(np.flatnonzero(neg)[0])
@@ -178,7 +194,11 @@ def clean_weights(
                 f"{records['value'].iat[k]!r} is outside the declared scale {lo:g}..{hi:g}{extra}. "
                 "Correct the value, or declare the scale the survey used with scale=(min, max)."
             )
-    zero = w == 0
+
+
+def drop_zeros(records: pd.DataFrame, table: Table, drops: Drops, what: str) -> pd.DataFrame:
+    """Records with the value 0 are answers of "no tie": reported, not used."""
+    zero = records["weight"].to_numpy(dtype=float) == 0
     drops.add_records(
         what,
         table,

@@ -7,6 +7,8 @@ on request, and infers respondent flags when no table gives them.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -127,13 +129,23 @@ def typed_attribute(values: pd.Series, dtype: str | None) -> pd.Series:
             return low == "true"
         return low.map({"true": True, "false": False}).astype("boolean")
     numbers, bad = parse_numbers(values)
-    numeric = dtype in ("int", "float") or (dtype is None and not blank.all())
+    numeric = dtype in ("int", "float") or (dtype is None and not blank.all() and
+                                            not _looks_like_code(values))
     if numeric and not bad.any():
         integral = not np.isnan(numbers).any() and np.all(numbers == np.round(numbers))
         if dtype == "int" or (dtype is None and integral):
             return pd.Series(numbers.astype(np.int64), index=values.index)
         return pd.Series(numbers, index=values.index)
     return values.where(~blank, None).astype(object)
+
+
+_CODE = re.compile(r"^[+-]?0\d|^\d{16,}$")
+
+
+def _looks_like_code(values: pd.Series) -> bool:
+    """Digits that are codes, not quantities: a leading zero ("01234") or more digits than a
+    float holds exactly (16 or more), kept as text."""
+    return bool(values.str.contains(_CODE).any())
 
 
 def firm_id_column(table: Table, firm_id: str | None) -> int:
@@ -143,6 +155,30 @@ def firm_id_column(table: Table, firm_id: str | None) -> int:
         found = find_column(table, None, FIRM_ID_DEFAULTS, "firm id", False)
         return 0 if found is None else found
     return find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
+
+
+_SPECIAL = (V.NAME, V.RESPONDENT, MEMBERSHIP_COLUMN)
+
+
+def check_header(table: Table, id_column: int) -> None:
+    """Column names of a firms table: none repeated (in any case for kflow's own names), none
+    blank above data."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(table.header):
+        if name == "":
+            if i != id_column and (table.cells[i] != "").any():
+                raise SurveyError(
+                    f"{table.label}: column {i + 1} has no name but holds data. Name it, or "
+                    "delete it."
+                )
+            continue
+        key = name.lower() if name.lower() in _SPECIAL else name
+        if key in seen:
+            raise SurveyError(
+                f"{table.label}: columns {seen[key] + 1} and {i + 1} are both named "
+                f"{table.header[seen[key]]!r}/{name!r}. Keep one, or rename the other."
+            )
+        seen[key] = i
 
 
 def firm_records(
@@ -169,6 +205,7 @@ def firm_records(
         ids,
         "This firm id appears twice in the firms table; each firm needs exactly one row.",
     )
+    check_header(table, fi)
     out = pd.DataFrame(index=pd.Index(ids.to_numpy(dtype=object), name=V.FIRM_ID))
     out["_pos"] = keep
     for i, name in enumerate(table.header):

@@ -29,6 +29,8 @@ SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
 
 _DELIMITERS = (",", ";", "\t")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+# "1,000" is a thousand with a thousands separator, or one with a decimal comma: refused.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,9 @@ def _read_workbook(path: Path, label: str, sheet) -> pd.DataFrame:
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Parse text cells as numbers, accepting decimal commas (``"1,5"`` is 1.5).
 
+    A comma followed by exactly three digits (``"1,000"``) could be a thousands separator or a
+    decimal comma; such a cell is refused rather than guessed.
+
     Returns the float values (NaN for empty cells) and a mask of cells that are not empty but
     do not parse; callers turn the first of those into an error naming its row.
     """
@@ -348,6 +353,7 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         dtype=float, copy=True
     )
     bad = np.isnan(numbers) & (text != "").to_numpy()
+    bad |= values.astype(object).str.match(_THOUSANDS).fillna(False).to_numpy(dtype=bool)
     # Literal "nan"/"inf" spellings parse in pandas; they are not tie values.
     bad |= np.isinf(numbers)
     numbers[bad] = np.nan

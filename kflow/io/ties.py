@@ -20,8 +20,9 @@ from kflow.io._common import (
     PAIR_DEFAULTS,
     WEIGHT_DEFAULTS,
     Drops,
-    clean_weights,
+    check_weights,
     drop_blank_rows,
+    drop_zeros,
     find_column,
     first_bad_at,
     merge_duplicates,
@@ -46,6 +47,7 @@ class TieRecords:
     matrix_ids: list[str]
     silent_rows: list[str]
     answered_by: set[str]
+    named: set[str]
 
     @property
     def has_wave(self) -> bool:
@@ -67,8 +69,7 @@ class TieRecords:
 
     def firm_ids(self) -> set[str]:
         """Every firm the ties name, answer for, or (in a matrix) list."""
-        named = set(self.records["source"]) | set(self.records["target"])
-        return named | set(self.matrix_ids) | self.answered_by
+        return self.named | set(self.matrix_ids) | self.answered_by
 
 
 def read_ties(ties, options: dict, drops: Drops, notes: list[str]) -> TieRecords:
@@ -94,6 +95,7 @@ def read_ties(ties, options: dict, drops: Drops, notes: list[str]) -> TieRecords
         matrix_ids=sorted(set().union(*(p.matrix_ids for p in parts))),
         silent_rows=V.sorted_ids(silent),
         answered_by=set().union(*(p.answered_by for p in parts)),
+        named=set().union(*(p.named for p in parts)),
     )
 
 
@@ -131,10 +133,12 @@ def _read_one(
     orientation = options["orientation"]
     records = orient(records, orientation)
     answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
-    records = clean_weights(records, table, drops, options["scale"], what)
+    check_weights(records, table, options["scale"])
     self_tie = (records["source"] == records["target"]).to_numpy()
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = records.loc[~self_tie].reset_index(drop=True)
+    # Firms named with a 0 ("no tie") are still on the roster the answers list.
+    named = set(records["source"]) | set(records["target"])
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
 
@@ -142,10 +146,16 @@ def _read_one(
         wave_text = f", wave {r['wave']!r}" if has_wave else ""
         return f"the tie {r['source']} -> {r['target']} (relation {r['relation']!r}{wave_text})"
 
+    # Duplicates are merged (or refused) before zeros are dropped: a 0 and a 3 for the same tie
+    # are two answers to one question, not one answer.
     records = merge_duplicates(records, key, options["duplicates"], table, drops, what, describe)
+    check_weights(records, table, None)
+    records = drop_zeros(records, table, drops, what)
     records["src"] = 0
     layout_name = "matrix" if matrix else "edge list"
-    return TieRecords([(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by)
+    return TieRecords(
+        [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
+    )
 
 
 def is_matrix(table: Table, explicit_pair: bool) -> bool:
@@ -294,7 +304,8 @@ def matrix_records(
         k = int(np.flatnonzero(bad)[0])
         raise SurveyError(
             f"{table.where(int(pos[k]), col_names[k])}: value {flat_text.iloc[k]!r}. Matrix cells "
-            "must be numbers (decimal point or comma), 0 for no tie, or empty for no answer."
+            "must be numbers (decimal point or comma, no thousands separator), 0 for no tie, "
+            "or empty for no answer."
         )
     records = pd.DataFrame(
         {
