@@ -28,8 +28,8 @@ def test_hostile_input(case):
     path = HOSTILE / case["file"]
     read = {"orientation": case["orientation"], "scale": (0, 3)}
     read.update(json.loads(case["options"] or "{}"))
-    if case["as"] == "firms":
-        read["firms"] = path
+    if case["as"] in ("firms", "external"):
+        read[case["as"]] = path
         path = HOSTILE / "_base" / "ties.csv"
     if case["expect"] == "error":
         with pytest.raises(kflow.KflowError) as info:

@@ -8,6 +8,7 @@ validation report.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -251,3 +252,21 @@ def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, 
     drops.add(what, table, np.flatnonzero(blank), None, "", word)
     keep = np.flatnonzero(~blank)
     return keep, table.cells.iloc[keep]
+
+
+def unused_columns(table: Table, used: set[int | None], expected: tuple[str, ...]) -> list[str]:
+    """The columns a table reader did not use. A column whose name is a near miss of one the
+    reader looks for (``wieght`` for ``weight``) is an error: read as it is, it would silently
+    change the data (a weight of 1, a direction ``in``)."""
+    unused = [h for i, h in enumerate(table.header) if i not in used]
+    taken = {table.header[i].lower() for i in used if i is not None}
+    wanted = [e for e in expected if e not in taken]
+    for name in unused:
+        close = difflib.get_close_matches(name.lower(), wanted, n=1, cutoff=0.75)
+        if close:
+            raise SurveyError(
+                f"{table.label}: column {name!r} is not one kflow reads; did you mean "
+                f"{close[0]!r}? Rename it, or remove it if it is something else."
+            )
+    return unused
+

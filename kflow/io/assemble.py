@@ -37,6 +37,8 @@ def assemble_survey(
 ) -> Survey:
     """Put the checked parts together into a Survey with its metadata and validation report."""
     for table in [t for _, t, _ in ties.tables] + [firm_table, ext_table]:
+        if table is not None:
+            notes.extend(table.notes)
         if table is not None and table.encoding in ("cp1252", "latin-1"):
             notes.append(
                 f"{table.label}: not UTF-8; read as {table.encoding} (a Windows or ISO export). "

@@ -17,6 +17,7 @@ from kflow.io._common import (
     first_bad_at,
     merge_duplicates,
     tie_values,
+    unused_columns,
 )
 from kflow.io.tables import Table, load_table
 
@@ -24,13 +25,15 @@ __all__ = ["check_actor_names", "read_external"]
 
 
 def read_external(
-    external, options: dict, drops: Drops
+    external, options: dict, drops: Drops, notes: list[str]
 ) -> tuple[Table | None, pd.DataFrame | None]:
     """Read the outside-ties table, if any: its :class:`Table` and the cleaned records."""
     if external is None:
         return None, None
     table = load_table(external, what="external", encoding=options["encoding"], sep=options["sep"])
-    return table, external_records(table, options["firm_id"], None, options["duplicates"], drops)
+    return table, external_records(
+        table, options["firm_id"], None, options["duplicates"], drops, notes
+    )
 
 
 def check_actor_names(ext: pd.DataFrame | None, table: Table | None, roster: pd.DataFrame) -> None:
@@ -48,13 +51,17 @@ def check_actor_names(ext: pd.DataFrame | None, table: Table | None, roster: pd.
 
 
 def external_records(
-    table: Table, firm_id: str | None, scale, policy: str, drops: Drops
+    table: Table, firm_id: str | None, scale, policy: str, drops: Drops, notes: list[str]
 ) -> pd.DataFrame:
     fi = find_column(table, firm_id, FIRM_ID_DEFAULTS, "firm id", True)
     ai = find_column(table, None, ("actor",), "actor", True)
     ti = find_column(table, None, ACTOR_TYPE_DEFAULTS, "actor type", False)
     di = find_column(table, None, ("direction",), "direction", False)
     wi = find_column(table, None, WEIGHT_DEFAULTS, "weight", False)
+    expected = ("firm_id", "actor", *ACTOR_TYPE_DEFAULTS, "direction", *WEIGHT_DEFAULTS)
+    unused = unused_columns(table, {fi, ai, ti, di, wi}, expected)
+    if unused:
+        notes.append(f"columns of {table.label} not used: {', '.join(map(repr, unused))}")
     keep, sub = drop_blank_rows(table, "external", drops)
     for idx, fix in (
         (fi, "Every external tie needs the firm's id."),

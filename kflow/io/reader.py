@@ -164,7 +164,7 @@ def read_survey(
     notes: list[str] = []
     tie_records = read_ties(ties, options, drops, notes)
     firm_table, roster = read_roster(firms, options, drops, attribute_types)
-    ext_table, ext = read_external(external, options, drops)
+    ext_table, ext = read_external(external, options, drops, notes)
     roster = resolve_roster(roster, firm_table, tie_records, ext, ext_table, options, notes)
     roster, options["absent"] = wave_membership(
         roster, tie_records, firm_table, options["membership"], notes

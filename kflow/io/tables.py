@@ -12,7 +12,8 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,8 @@ class Table:
         What ``rows`` counts: ``"line"``, ``"row"`` or ``"index"``.
     encoding, sep : str or None
         What a text file was read with (sniffed when not given).
+    notes : tuple of str
+        What reading changed in the cells (Unicode normalization), for the validation report.
     """
 
     label: str
@@ -60,6 +63,7 @@ class Table:
     row_word: str
     encoding: str | None = None
     sep: str | None = None
+    notes: tuple[str, ...] = ()
 
     def where(self, position: int, column: str | None = None) -> str:
         """Describe a data row (and column) for an error message."""
@@ -234,7 +238,55 @@ def _split_header(
     return Table(label, header, data, rows, row_word, encoding, sep)
 
 
+# Characters that print as nothing: zero-width spaces and joiners, word joiner, byte-order mark
+# inside a cell, soft hyphen.
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+
+
 def load_table(
+    obj: str | Path | pd.DataFrame,
+    *,
+    what: str,
+    encoding: str | None = None,
+    sep: str | None = None,
+    sheet: str | int | None = None,
+) -> Table:
+    """Read a path or DataFrame into a :class:`Table` of trimmed, Unicode-normalized text cells
+    (see :func:`_load_table` for the formats and errors)."""
+    return _normalized(_load_table(obj, what=what, encoding=encoding, sep=sep, sheet=sheet))
+
+
+def _normalized(table: Table) -> Table:
+    """Cells in Unicode NFC with invisible characters removed, so that "Café" typed in two ways
+    (or with a zero-width space) names one firm; what changed goes into the table's notes."""
+    cells = table.cells.copy()
+    changed = 0
+    merged: list[tuple[str, str]] = []
+    for column in cells.columns:
+        raw = cells[column]
+        clean = raw.str.normalize("NFC").str.replace(_INVISIBLE, "", regex=True).str.strip()
+        differs = (clean != raw).to_numpy()
+        if differs.any():
+            changed += int(differs.sum())
+            written = dict(zip(raw[~differs], raw[~differs], strict=True))
+            merged += [(r, c) for r, c in zip(raw[differs], clean[differs], strict=True)
+                       if c in written]
+            cells[column] = clean
+    header = [unicodedata.normalize("NFC", re.sub(_INVISIBLE, "", h)).strip()
+              for h in table.header]
+    if header != table.header:
+        table = replace(table, header=header)
+    if not changed:
+        return table
+    note = (f"{table.label}: {changed} cells held invisible characters or a decomposed Unicode "
+            "form and were normalized (NFC)")
+    if merged:
+        pairs = sorted({f"{r!r} as {c!r}" for r, c in merged})
+        note += "; now read as the same text as other cells: " + ", ".join(pairs[:6])
+    return replace(table, cells=cells, notes=(*table.notes, note))
+
+
+def _load_table(
     obj: str | Path | pd.DataFrame,
     *,
     what: str,

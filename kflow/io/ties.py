@@ -27,6 +27,7 @@ from kflow.io._common import (
     first_bad_at,
     merge_duplicates,
     tie_values,
+    unused_columns,
 )
 from kflow.io.tables import Table, load_table, parse_numbers
 
@@ -191,8 +192,9 @@ def edge_records(
     wi = find_column(table, opts["weight"], WEIGHT_DEFAULTS, "weight", False)
     ri = find_column(table, opts["relation"], ("relation",), "relation", False)
     vi = find_column(table, opts["wave"], ("wave",), "wave", False)
-    used_cols = {si, ti, wi, ri, vi} - {None}
-    unused = [h for i, h in enumerate(table.header) if i not in used_cols]
+    pairs = tuple(name for pair in PAIR_DEFAULTS for name in pair)
+    expected = (*pairs, *WEIGHT_DEFAULTS, "relation", "wave")
+    unused = unused_columns(table, {si, ti, wi, ri, vi} - {None}, expected)
 
     keep, sub = drop_blank_rows(table, what, drops)
 
