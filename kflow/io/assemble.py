@@ -97,8 +97,8 @@ def _meta(
         ("external", ext_table),
     )
     meta: dict[str, Any] = {
-        "orientation": options["orientation"],
-        "layout": "matrix" if ties.is_matrix else "edgelist",
+        "orientation": options.get("saved_orientation") or options["orientation"],
+        "layout": options.get("saved_layout") or ("matrix" if ties.is_matrix else "edgelist"),
         "scale": list(scale) if scale is not None else None,
         "relations": relations,
         "waves": V.sorted_ids(ties_out[V.WAVE]) if ties.has_wave else [],

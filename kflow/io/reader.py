@@ -216,6 +216,9 @@ def _saved_folder(folder: Path, firms, external, options: dict[str, Any]):
             f"pass orientation='flow' or leave it out (got {options['orientation']!r})."
         )
     options["orientation"] = "flow"
+    options["saved_folder"] = True
+    options["saved_orientation"] = saved.get("orientation")
+    options["saved_layout"] = saved.get("layout")
     firms = folder / "firms.csv" if firms is None else firms
     ext_path = folder / "external.csv"
     if external is None and ext_path.exists():

@@ -177,7 +177,9 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return len(fields) - 1
 
 
-def _read_text(path: Path, label: str, encoding: str | None, sep: str | None) -> Table:
+def _read_text(
+    path: Path, label: str, encoding: str | None, sep: str | None, allow_empty: bool = False
+) -> Table:
     raw = path.read_bytes()
     text, used_encoding = _decode(raw, encoding, label)
     if not text.strip():
@@ -205,7 +207,9 @@ def _read_text(path: Path, label: str, encoding: str | None, sep: str | None) ->
         ) from None
     frame = frame.fillna("")
     line_numbers = list(range(lead + 1, lead + len(frame) + 1))
-    return _split_header(frame, line_numbers, label, "line", used_encoding, used_sep)
+    return _split_header(
+        frame, line_numbers, label, "line", used_encoding, used_sep, allow_empty=allow_empty
+    )
 
 
 def _split_header(
@@ -215,6 +219,7 @@ def _split_header(
     row_word: str,
     encoding: str | None = None,
     sep: str | None = None,
+    allow_empty: bool = False,
 ) -> Table:
     cells = _as_text(frame)
     blank = (cells == "").all(axis=1).to_numpy() if cells.shape[1] else np.ones(len(cells), bool)
@@ -225,6 +230,9 @@ def _split_header(
     header = cells.iloc[h].tolist()
     data = cells.iloc[h + 1 :].reset_index(drop=True)
     rows = numbers[h + 1 :]
+    if allow_empty and len(data) == 0:
+        empty = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
+        return Table(label, header, empty, [], row_word, encoding, sep)
     if len(data) == 0 or (data == "").all(axis=None):
         raise SurveyError(
             f"{label}: the file has a header ({', '.join(repr(c) for c in header)}) but no data "
@@ -250,10 +258,15 @@ def load_table(
     encoding: str | None = None,
     sep: str | None = None,
     sheet: str | int | None = None,
+    allow_empty: bool = False,
 ) -> Table:
     """Read a path or DataFrame into a :class:`Table` of trimmed, Unicode-normalized text cells
-    (see :func:`_load_table` for the formats and errors)."""
-    return _normalized(_load_table(obj, what=what, encoding=encoding, sep=sep, sheet=sheet))
+    (see :func:`_load_table` for the formats and errors). ``allow_empty`` accepts a text file
+    with a header and no rows (a survey without ties, as :func:`kflow.write_survey` writes it)."""
+    table = _load_table(
+        obj, what=what, encoding=encoding, sep=sep, sheet=sheet, allow_empty=allow_empty
+    )
+    return _normalized(table)
 
 
 def _normalized(table: Table) -> Table:
@@ -293,6 +306,7 @@ def _load_table(
     encoding: str | None = None,
     sep: str | None = None,
     sheet: str | int | None = None,
+    allow_empty: bool = False,
 ) -> Table:
     """Read a path or DataFrame into a :class:`Table` of trimmed text cells.
 
@@ -330,7 +344,7 @@ def _load_table(
         raise SurveyError(f"{label}: is a folder; give the {what} file inside it.")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, label, encoding, sep)
+        return _read_text(path, label, encoding, sep, allow_empty)
     if suffix in EXCEL_SUFFIXES:
         if path.stat().st_size == 0:
             raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")

@@ -9,7 +9,7 @@ going into the ledger with its reason.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -111,9 +111,15 @@ def _read_one(
     ties, options: dict, drops: Drops, notes: list[str], what: str, wave: str | None
 ) -> TieRecords:
     table = load_table(
-        ties, what="ties", encoding=options["encoding"], sep=options["sep"], sheet=options["sheet"]
+        ties,
+        what="ties",
+        encoding=options["encoding"],
+        sep=options["sep"],
+        sheet=options["sheet"],
+        allow_empty=options.get("saved_folder", False),
     )
     explicit_pair = options["source"] is not None or options["target"] is not None
+    table = _without_index_column(table, explicit_pair, notes)
     layout = options["layout"]
     matrix = layout == "matrix" or (layout == "auto" and is_matrix(table, explicit_pair))
     matrix_ids: list[str] = []
@@ -157,6 +163,26 @@ def _read_one(
     return TieRecords(
         [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
     )
+
+
+def _without_index_column(table: Table, explicit_pair: bool, notes: list[str]) -> Table:
+    """An edge list saved with a row index (as pandas writes it): an unnamed first column of
+    0, 1, 2, ... beside named tie columns. The index is left out, with a note."""
+    if not table.header or table.header[0] != "" or len(table.header) < 3:
+        return table
+    rest = [h.lower() for h in table.header[1:]]
+    has_pair = explicit_pair or any(a in rest and b in rest for a, b in PAIR_DEFAULTS)
+    first = table.cells[0]
+    counting = first.str.fullmatch(r"\d+").all() and (
+        first.astype(int).to_numpy() == np.arange(len(first)) + int(first.iloc[0])
+    ).all()
+    if not (has_pair and counting):
+        return table
+    notes.append(f"{table.label}: the unnamed first column numbers the rows (a saved index); "
+                 "it was left out")
+    cells = table.cells.iloc[:, 1:].copy()
+    cells.columns = range(cells.shape[1])
+    return replace(table, header=table.header[1:], cells=cells)
 
 
 def is_matrix(table: Table, explicit_pair: bool) -> bool:
