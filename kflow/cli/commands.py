@@ -263,6 +263,7 @@ def _write_report(survey, args: argparse.Namespace) -> int:
         formats=tuple(args.formats),
         title=args.title,
         anonymize=args.anonymize,
+        anonymize_actors=args.anonymize_actors,
         salt=args.salt,
         seed=args.seed,
         force=args.force,

@@ -165,6 +165,8 @@ def _report_arguments(p: argparse.ArgumentParser, default_dir: str | None) -> No
                    help="what to write (pdf needs a Chromium on PATH)")
     g.add_argument("--anonymize", action="store_true",
                    help="replace firm names and ids by keyed pseudonyms everywhere")
+    g.add_argument("--anonymize-actors", action="store_true",
+                   help="with --anonymize, pseudonyms for outside actors too")
     g.add_argument("--salt", help="secret key of the pseudonyms (never written)")
     g.add_argument("--force", action="store_true",
                    help="write into a non-empty folder that is not an earlier kflow report")

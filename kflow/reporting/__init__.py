@@ -38,6 +38,7 @@ def report(
     capacity: Sequence[str] | None = None,
     title: str | None = None,
     anonymize: bool = False,
+    anonymize_actors: bool = False,
     salt: str | None = None,
     seed: int = 0,
     force: bool = False,
@@ -81,7 +82,12 @@ def report(
     title : str, optional
         The report's title.
     anonymize : bool
-        Replace every firm id and name by a pseudonym in every output, figures included.
+        Replace every firm id and name by a keyed pseudonym in every output, figures, notes and
+        JSON included; put firms in pseudonym order (tables, figures); withhold file names and
+        paths. Outside actors (universities, suppliers, ...) keep their names unless
+        ``anonymize_actors`` is also set.
+    anonymize_actors : bool
+        With ``anonymize``, replace outside actors' names by pseudonyms too.
     salt : str, optional
         Secret key of the pseudonyms. The same salt gives the same pseudonyms (so anonymized
         reports of two waves match); without one a random salt is drawn, and anonymized reports
@@ -123,6 +129,7 @@ def report(
         title=title,
         seed=seed,
         anonymize=anonymize,
+        anonymize_actors=anonymize_actors,
         n_resamples=n_resamples,
         n_permutations=n_permutations,
     )

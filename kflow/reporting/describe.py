@@ -52,11 +52,11 @@ def role_definitions(roles) -> list[tuple[str, str]]:
     ]
 
 
-def sociogram_data(ctx: Context, roles: pd.Series) -> dict:
+def sociogram_data(ctx: Context, roles: pd.Series, order: list[str]) -> dict:
     """What the interactive sociogram needs, in the order the figure draws nodes and ties. The
     JSON is escaped so that no input string can close the script element."""
     survey = ctx.survey
-    firms = survey.firm_ids
+    firms = order
     position = {f: i for i, f in enumerate(firms)}
     layer = survey.layer()
     out_deg = layer[V.SOURCE].value_counts().reindex(firms, fill_value=0)
@@ -71,7 +71,7 @@ def sociogram_data(ctx: Context, roles: pd.Series) -> dict:
             "in": int(in_deg[f]),
             "respondent": bool(r),
         }
-        for f, key, r in zip(firms, keys, survey.firms[V.RESPONDENT], strict=True)
+        for f, key, r in zip(firms, keys, survey.firms[V.RESPONDENT].reindex(firms), strict=True)
     ]
     ties = [[position[a], position[b]] for a, b in zip(layer[V.SOURCE], layer[V.TARGET],
                                                           strict=True)]
@@ -98,7 +98,8 @@ def reproducibility(ctx: Context) -> list[tuple[str, str]]:
     o, s = ctx.options, ctx.survey
     rows = [
         ("kflow version", __version__),
-        ("Data", s.meta.get("dataset") or ties_files(s)),
+        ("Data", "withheld (anonymized report)" if o.anonymize
+         else s.meta.get("dataset") or ties_files(s)),
         ("Relation, wave", f"{s.relations[0]}, {s.waves[0] if s.waves else 'single wave'}"),
         ("Orientation read", str(s.meta.get("orientation", ""))),
         ("Missing answers", str(s.meta.get("missing", "nan"))),

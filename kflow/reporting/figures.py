@@ -53,7 +53,7 @@ def quadrant_figure(
     share it, with a count) and labels that do not overlap."""
     data = table.dropna(subset=["local_score", "external_score"])
     groups = data.groupby(["local_score", "external_score"], sort=True)
-    points = [(key, list(part.index)) for key, part in groups]
+    points = [(key, sorted(part.index, key=lambda f: label.get(f, f))) for key, part in groups]
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(8.0, 5.8))
         ax = fig.subplots()
@@ -131,15 +131,19 @@ def quadrant_plot(table, thresholds, label, local, external) -> tuple[str, str]:
     return svg_text(fig), caption
 
 
-def network_layout(survey, seed: int = 0) -> dict[str, tuple[float, float]]:
+def network_layout(survey, seed: int = 0, order: list[str] | None = None
+                   ) -> dict[str, tuple[float, float]]:
     """Firms placed by igraph's Kamada-Kawai layout of the undirected knowledge network (from a
     circle, so the same data give the same picture), scaled into the unit disk; outside actors on
     a ring around it, each at the mean angle of the firms it is tied to."""
     firms = survey.firm_ids
     n = len(firms)
     G = survey.to_igraph().as_undirected(mode="collapse")
-    start = [[np.cos(2 * np.pi * k / max(n, 1) + seed), np.sin(2 * np.pi * k / max(n, 1) + seed)]
-             for k in range(n)]
+    # The starting circle follows ``order`` (the pseudonyms, when anonymized), so that the
+    # picture does not follow the order of the firm ids.
+    rank = {f: k for k, f in enumerate(order or firms)}
+    start = [[np.cos(2 * np.pi * rank[f] / max(n, 1) + seed),
+              np.sin(2 * np.pi * rank[f] / max(n, 1) + seed)] for f in firms]
     coords = np.array(G.layout_kamada_kawai(seed=start).coords, dtype=float) if n > 1 else (
         np.zeros((n, 2)))
     coords -= coords.mean(axis=0) if n else 0
@@ -161,18 +165,20 @@ def network_layout(survey, seed: int = 0) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
+def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0,
+                     order: list[str] | None = None, actor_label: dict | None = None
                      ) -> tuple[Figure, str]:
     """The knowledge network: firms by a force-directed layout, sized by degree, coloured by
     role, hollow when they did not answer; outside actors on an outer ring; arrows along the
     flow of knowledge."""
-    pos = network_layout(survey, seed)
-    firms = survey.firm_ids
+    pos = network_layout(survey, seed, order)
+    firms = list(order or survey.firm_ids)
+    actor_label = actor_label or {}
     layer = survey.layer()
     degree = (layer[V.SOURCE].value_counts().reindex(firms, fill_value=0)
               + layer[V.TARGET].value_counts().reindex(firms, fill_value=0)).to_numpy()
     size = 24 + 10 * np.sqrt(degree)
-    respondent = survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+    respondent = survey.firms[V.RESPONDENT].reindex(firms).to_numpy(dtype=bool)
     role_of = [None if pd.isna(roles.get(f)) else roles.get(f) for f in firms]
     actors = [a for a in pos if a not in set(firms)]
     with matplotlib.rc_context(RC):
@@ -208,7 +214,8 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
                                                 marker_radius=radius, fontsize=6.5,
                                                 name="sociogram")
         if actors:
-            missing_actors, _ = place_labels(ax, axy, actors, marker_radius=3.5, fontsize=6,
+            missing_actors, _ = place_labels(ax, axy, [actor_label.get(a, a) for a in actors],
+                                             marker_radius=3.5, fontsize=6,
                                              color="#7d6608", name="sociogram-actor",
                                              obstacles=taken)
         _sociogram_legend(ax, respondent)
@@ -216,7 +223,7 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0
         if len(firms) > MAX_LABELS:
             notes.append(f"{len(firms)} firms: labels are left out (the tables list the firms).")
         left_out = [label.get(firms[i], firms[i]) for i in missing_firms]
-        left_out += [actors[i] for i in missing_actors]
+        left_out += [actor_label.get(actors[i], actors[i]) for i in missing_actors]
         if left_out:
             notes.append(f"Labels left out for lack of room: {_listed(left_out)}.")
         return fig, " ".join(notes)
@@ -236,8 +243,11 @@ def _sociogram_legend(ax, respondent: np.ndarray) -> None:
               frameon=False, fontsize=8)
 
 
-def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0) -> tuple[str, str]:
-    fig, caption = sociogram_figure(survey, roles, label, seed=seed)
+def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0,
+              order: list[str] | None = None, actor_label: dict | None = None
+              ) -> tuple[str, str]:
+    fig, caption = sociogram_figure(survey, roles, label, seed=seed, order=order,
+                                    actor_label=actor_label)
     return svg_text(fig), caption
 
 

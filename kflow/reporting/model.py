@@ -86,6 +86,7 @@ class ReportOptions:
     title: str | None = None
     seed: int = 0
     anonymize: bool = False
+    anonymize_actors: bool = False
     n_resamples: int = 1000
     n_permutations: int = 9999
 
@@ -102,6 +103,7 @@ class Context:
     label: dict[str, str]
     public_id: dict[str, str]
     outside: str | None
+    actor_alias: dict[str, str] = field(default_factory=dict)
     summary: pd.Series | None = None
     roles: Any = None
     results: dict[str, Any] = field(default_factory=dict)
@@ -134,23 +136,62 @@ class Context:
             names = survey.firms[V.NAME].astype(str)
             label = {f: (f if names[f] == f else f"{names[f]} ({f})") for f in ids}
             public = {f: f for f in ids}
-        return cls(layer, survey, options, label, public, _outside_kind(layer, options.external))
+        actors = V.sorted_ids(survey.external[V.ACTOR]) if len(survey.external) else []
+        actor_alias = (
+            {a: p.replace("Firm-", "Actor-") for a, p in Pseudonyms(actors, salt).map.items()}
+            if options.anonymize and options.anonymize_actors
+            else {}
+        )
+        return cls(layer, survey, options, label, public,
+                   _outside_kind(layer, options.external), actor_alias)
 
     def rename(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """For display: firm ids in the index and in id columns replaced by their labels."""
-        out = frame.copy()
+        """For display: firm ids in the index and in id columns replaced by their labels (in
+        pseudonym order when anonymized, so that the order leads back to no id)."""
+        out = self._hide_order(frame)
         if out.index.name == V.FIRM_ID:
             out.index = [self.label.get(f, f) for f in out.index]
             out.index.name = "firm"
         for col in (V.FIRM_ID, "local", "firm"):
             if col in out.columns:
                 out[col] = [self.label.get(f, f) for f in out[col]]
+        if "outside" in out.columns:
+            out["outside"] = [self.actor(a) for a in out["outside"]]
         return out
+
+    def firm_order(self) -> list[str]:
+        """The firms of the layer in the order figures draw them: by id, or by pseudonym."""
+        firms = self.survey.firm_ids
+        return sorted(firms, key=lambda f: self.label.get(f, f)) if self.anonymize else firms
+
+    def actor(self, name: str) -> str:
+        """An outside actor as shown: its name, or a pseudonym when actors are anonymized."""
+        return self.actor_alias.get(name, name)
+
+    def _hide_order(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Anonymized, a table in firm-id order is put in pseudonym order instead."""
+        if not self.anonymize or frame.index.name != V.FIRM_ID or len(frame) < 2:
+            return frame.copy()
+        if list(frame.index) != [f for f in self.full.firm_ids if f in set(frame.index)]:
+            return frame.copy()  # sorted on purpose by the builder (by its values)
+        return frame.loc[sorted(frame.index, key=lambda f: self.label.get(f, f))].copy()
+
+    def scrub(self, text: str) -> str:
+        """A note as the report prints it: file paths cut to file names (to the kind of file
+        when anonymized) and, when anonymized, firm ids and actor names replaced."""
+        for kind, source in self.full.meta.get("sources", {}).items():
+            shown = f"the {kind.split()[0]} file" if self.anonymize else file_name(source)
+            text = text.replace(str(source), shown)
+        if self.anonymize:
+            text = anonymize_text(text, self.full.firm_ids, self.label)
+            for name, alias in sorted(self.actor_alias.items(), key=lambda kv: -len(kv[0])):
+                text = text.replace(name, alias)
+        return text
 
     def machine(self, frame: pd.DataFrame) -> pd.DataFrame:
         """For CSV/JSON: ``firm_id`` (a pseudonym when anonymized) and ``name`` as plain
         columns first, id columns holding ids, never display strings."""
-        out = frame.copy()
+        out = self._hide_order(frame)
         if out.index.name == V.FIRM_ID:
             ids = out.index.tolist()
             out = out.reset_index(drop=True)
@@ -159,6 +200,8 @@ class Context:
         for col in ("local", "firm", "outside_of"):
             if col in out.columns:
                 out[col] = [self.public_id.get(f, f) for f in out[col]]
+        if "outside" in out.columns:
+            out["outside"] = [self.actor(a) for a in out["outside"]]
         if V.FIRM_ID in out.columns and frame.index.name != V.FIRM_ID:
             out[V.FIRM_ID] = [self.public_id.get(f, f) for f in out[V.FIRM_ID]]
         return out

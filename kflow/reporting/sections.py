@@ -34,7 +34,6 @@ from kflow.reporting.model import (
     ReportModel,
     ReportOptions,
     Table,
-    anonymize_text,
     file_name,
     orientation_text,
     subtitle,
@@ -63,7 +62,7 @@ class SectionBuilder:
 def _data(ctx: Context, model: ReportModel) -> None:
     survey, v = ctx.survey, ctx.survey.validation
     model.facts = [
-        ("Ties file", ties_files(survey)),
+        ("Ties file", "withheld (anonymized report)" if ctx.anonymize else ties_files(survey)),
         ("Orientation", orientation_text(survey.meta.get("orientation", ""))),
         *_layer_facts(ctx),
         ("Firms on the roster", str(survey.n_firms)),
@@ -79,12 +78,15 @@ def _data(ctx: Context, model: ReportModel) -> None:
     if v is not None:
         columns = ["file", "layout", "records_read", "records_used", "records_dropped"]
         validation_rows = v.tables[columns].copy()
-        validation_rows["file"] = validation_rows["file"].map(file_name)
-    ids = ctx.full.firm_ids
+        validation_rows["file"] = (
+            [f"the {kind.split()[0]} file" for kind in validation_rows.index]
+            if ctx.anonymize
+            else validation_rows["file"].map(file_name)
+        )
     model.sections["data"] = {
         "validation": validation_rows,
         "reasons": v.reason_counts() if v else pd.DataFrame(),
-        "notes": [anonymize_text(n, ids, ctx.label) for n in v.notes] if v else [],
+        "notes": list(v.notes) if v else [],
     }
     if ctx.outside is None:
         model.alerts.append(
@@ -204,10 +206,11 @@ def _sociogram(ctx: Context, model: ReportModel) -> None:
         roles = ctx.roles.table["role"]
     else:
         roles = pd.Series(None, index=pd.Index(ctx.survey.firm_ids, name=V.FIRM_ID), dtype=object)
+    order = ctx.firm_order()
     model.figures["sociogram"], model.captions["sociogram"] = figures.sociogram(
-        ctx.survey, roles, ctx.label, seed=ctx.seed
+        ctx.survey, roles, ctx.label, seed=ctx.seed, order=order, actor_label=ctx.actor_alias
     )
-    model.sections["sociogram"] = sociogram_data(ctx, roles)
+    model.sections["sociogram"] = sociogram_data(ctx, roles, order)
 
 
 def _stability(ctx: Context, model: ReportModel) -> None:
@@ -351,6 +354,19 @@ SECTIONS: tuple[tuple[str, str], ...] = tuple((s.key, s.heading) for s in SECTIO
 N_STEPS = sum(1 for s in SECTION_BUILDERS if s.step is not None)
 
 
+def _scrub(ctx: Context, model: ReportModel) -> None:
+    """Every text of the model in the form the report may print (see Context.scrub)."""
+    model.notes = [ctx.scrub(n) for n in model.notes]
+    model.alerts = [ctx.scrub(a) for a in model.alerts]
+    model.captions = {k: ctx.scrub(c) for k, c in model.captions.items()}
+    model.findings = [{**f, "text": ctx.scrub(f["text"])} for f in model.findings]
+    for section in model.sections.values():
+        if isinstance(section.get("notes"), list):
+            section["notes"] = [ctx.scrub(n) for n in section["notes"]]
+    if ctx.anonymize:
+        model.title = ctx.scrub(model.title)
+
+
 def build_model(
     survey: Survey,
     options: ReportOptions | None = None,
@@ -376,6 +392,7 @@ def build_model(
         if section.build is not None:
             section.build(ctx, model)
     add_findings(ctx, model)
+    _scrub(ctx, model)
     model.parameters = reproducibility(ctx)
     model.date = report_date()
     return model
