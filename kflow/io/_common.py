@@ -233,7 +233,8 @@ def merge_duplicates(
         )
     grouped = records.groupby(key, sort=False, dropna=False)
     agg = {"max": "max", "sum": "sum", "mean": "mean", "last": "last"}[policy]
-    merged_weight = grouped["weight"].transform(agg)
+    with np.errstate(over="ignore"):  # an overflowing sum becomes inf, refused just after
+        merged_weight = grouped["weight"].transform(agg)
     first_pos = grouped["pos"].transform("first")
     later = records.duplicated(key, keep="first").to_numpy()
     reasons = [

@@ -206,10 +206,23 @@ def _read_text(
             "Check that every row has as many fields as the header, or pass sep=."
         ) from None
     frame = frame.fillna("")
-    line_numbers = list(range(lead + 1, lead + len(frame) + 1))
+    line_numbers = [lead + n for n in _record_lines(text, used_sep, len(frame))]
     return _split_header(
         frame, line_numbers, label, "line", used_encoding, used_sep, allow_empty=allow_empty
     )
+
+
+def _record_lines(text: str, sep: str, n_records: int) -> list[int]:
+    """The line on which each record starts: a quoted field with a line break spans lines, so
+    record k is not always on line k."""
+    if '"' not in text:
+        return list(range(1, n_records + 1))
+    starts, end = [], 0
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for _ in reader:
+        starts.append(end + 1)
+        end = reader.line_num
+    return starts if len(starts) == n_records else list(range(1, n_records + 1))
 
 
 def _split_header(

@@ -235,7 +235,8 @@ def brokerage(
         mapping from firm id to group; outside actors then form the group ``outside``.
     include_external : bool
         Add outside actors as nodes, with their ``in`` ties (actor -> firm) and ``out`` ties
-        (firm -> actor).
+        (firm -> actor). Brokerage is counted on dense matrices, up to 5,000 nodes: firms and
+        outside actors together.
     n_simulations : int
         Number of simulated Bernoulli digraphs (same number of nodes, density and groups) for
         the ``p_simulated`` p-values; 0 skips them. Normality of z is doubtful in small networks.
@@ -302,9 +303,12 @@ def brokerage(
     nodes, labels, src, dst = _broker_graph(survey, layer, firm_groups, include_external)
     N = len(nodes)
     if N > MAX_NODES:
+        n_firms = len(layer.firm_ids)
         raise KflowError(
-            f"brokerage counts with dense matrices, up to {MAX_NODES:,} nodes; this graph has "
-            f"{N:,}. Analyse a cluster, a region or a sample."
+            f"brokerage counts with dense matrices, up to {MAX_NODES:,} nodes (firms and outside "
+            f"actors); this graph has {N:,} ({n_firms:,} firms, {N - n_firms:,} outside actors). "
+            "Leave the outside actors out (include_external=False), or analyse a cluster, a "
+            "region or a sample."
         )
     A = np.zeros((N, N))
     A[np.asarray(src, dtype=int), np.asarray(dst, dtype=int)] = 1.0
