@@ -56,3 +56,17 @@ def test_plain_report_shows_file_names_not_paths(tmp_path):
     for path in (p for p in out.rglob("*") if p.is_file()):
         assert "Zzsecretfolder" not in path.read_text(encoding="utf-8"), path.name
     assert "zzclustername_ties.csv" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_ids_that_are_words_leave_the_wording_alone(tmp_path):
+    # Firms called "the" and "nan" are replaced where a note names them, not inside its words.
+    ties = pd.DataFrame({"respondent": ["the", "nan", "Qx1"], "alter": ["nan", "Qx1", "the"],
+                         "value": [1, 2, 3]})
+    firms = pd.DataFrame({"firm_id": ["the", "nan", "Qx1", "Qx2"],
+                          "respondent": ["yes", "yes", "yes", "no"]})
+    s = kflow.read_survey(ties, orientation="asks", firms=firms)
+    model = kflow.reporting.build_model(s, anonymize=True, salt="k", n_resamples=5,
+                                        n_permutations=9)
+    notes = " ".join(model.sections["data"]["notes"])
+    assert "non-respondents (1): Firm-" in notes and "Qx2" not in notes
+    assert 'under missing="nan"' in notes and "the measures" in notes

@@ -481,3 +481,10 @@ def test_a_score_just_above_the_threshold_is_high():
     s = kflow.read_survey(ties, orientation="flow", firms=firms)
     roles = kflow.classify_roles(s, external="links").table
     assert roles.loc["c", "external_high"] and not roles.loc["a", "external_high"]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), ("quantile", 1.5), "avg"])
+def test_threshold_that_cannot_split_is_refused(bad):
+    s = kflow.datasets.load_network("example_cluster")
+    with pytest.raises(kflow.ParameterError, match="'threshold' parameter of classify_roles"):
+        kflow.classify_roles(s, threshold=bad)

@@ -59,7 +59,7 @@ def assemble_survey(
     if non:
         notes.append(
             f"non-respondents ({len(non)}): {', '.join(non)}; their unknown answers are "
-            f"treated as {options['missing']!r} by the measures"
+            f"treated by the measures under missing=\"{options['missing']}\""
         )
     single = len(ties.tables) == 1
     tables = table_summary(

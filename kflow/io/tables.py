@@ -240,6 +240,15 @@ def _split_header(
     if len(nonblank) == 0:
         raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
     h = int(nonblank[0])
+    notes: tuple[str, ...] = ()
+    filled = (cells != "").sum(axis=1).to_numpy()
+    # A title above the header (a merged cell across the sheet): one filled cell, then a row
+    # with several. It is not a record; the note says it was left out.
+    if filled[h] == 1 and cells.shape[1] > 2 and len(nonblank) > 1 and filled[nonblank[1]] > 1:
+        title = next(c for c in cells.iloc[h] if c != "")
+        notes = (f"{label}, {row_word} {numbers[h]}: the title {title!r} above the header was "
+                 "left out",)
+        h = int(nonblank[1])
     header = cells.iloc[h].tolist()
     data = cells.iloc[h + 1 :].reset_index(drop=True)
     rows = numbers[h + 1 :]
@@ -256,7 +265,7 @@ def _split_header(
         header = header[:-1]
         data = data.iloc[:, :-1]
     data.columns = range(len(header))
-    return Table(label, header, data, rows, row_word, encoding, sep)
+    return Table(label, header, data, rows, row_word, encoding, sep, notes)
 
 
 # Characters that print as nothing: zero-width spaces and joiners, word joiner, byte-order mark

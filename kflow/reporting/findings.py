@@ -41,8 +41,8 @@ def add_findings(ctx: Context, model: ReportModel) -> None:
 def _respondents(ctx: Context) -> dict:
     s = ctx.survey
     return {"text": f"{len(s.respondents)} of {s.n_firms} firms answered the survey "
-                    f"({s.response_rate:.0%}); unknown answers are treated as "
-                    f"{s.meta.get('missing', 'nan')!r}.", "anchor": "data"}
+                    f"({s.response_rate:.0%}); unknown answers are treated under "
+                    f"missing=\"{s.meta.get('missing', 'nan')}\".", "anchor": "data"}
 
 
 def _network(ctx: Context) -> dict:

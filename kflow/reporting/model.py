@@ -257,8 +257,25 @@ def orientation_text(orientation: str) -> str:
     }.get(orientation, orientation)
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+_LISTED = re.compile(r"(: )([^;:()'\n]+)")
+
+
 def anonymize_text(text: str, ids: list[str], label: dict[str, str]) -> str:
-    """Replace whole firm ids in a note by their labels (longest first, so P1 does not eat P10)."""
-    for firm in sorted(ids, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(firm)}(?![\w-])", label[firm], text)
-    return text
+    """Replace the firm ids a note names by their labels.
+
+    kflow's notes and messages name firms in two forms only: quoted (``firm 'P5'``) or in a list
+    after a colon (``non-respondents (2): P5, P7``). Only those are replaced, and only when they
+    are a whole id, so that an id that is also a word ("the", "nan") leaves the note's own
+    wording alone.
+    """
+    known = set(ids)
+
+    def quoted(m: re.Match) -> str:
+        return f"'{label[m.group(1)]}'" if m.group(1) in known else m.group(0)
+
+    def listed(m: re.Match) -> str:
+        items = m.group(2).split(", ")
+        return m.group(1) + ", ".join(label[i] if i in known else i for i in items)
+
+    return _LISTED.sub(listed, _QUOTED.sub(quoted, text))

@@ -46,7 +46,11 @@ _THRESHOLD_HELP = "'mean', 'median', a ('quantile', q) pair with 0 <= q <= 1, or
 def _check_rule(rule: Any, fn: str, name: str = "threshold") -> Any:
     if isinstance(rule, str) and rule in ("mean", "median"):
         return rule
-    if isinstance(rule, (int, float, np.integer, np.floating)) and not isinstance(rule, bool):
+    if (
+        isinstance(rule, (int, float, np.integer, np.floating))
+        and not isinstance(rule, bool)
+        and np.isfinite(rule)
+    ):
         return float(rule)
     if (
         isinstance(rule, tuple)
