@@ -103,3 +103,14 @@ def test_sum_of_repeated_answers_cannot_overflow():
     ties = pd.DataFrame({"source": ["A", "A"], "target": ["B", "B"], "weight": [1e308, 1e308]})
     with pytest.raises(kflow.SurveyError, match="too large to be a tie value"):
         kflow.read_survey(ties, orientation="flow", duplicates="sum")
+
+
+def test_write_and_read_back_an_empty_survey_and_mixed_columns(tmp_path):
+    firms = pd.DataFrame({"firm_id": ["A", "B", "C"], "code": [0, "x", None], 0: [1.5, 2.5, 3.5]})
+    empty = kflow.read_survey(pd.DataFrame({"respondent": ["A"], "alter": ["B"], "value": [0]}),
+                              orientation="asks", firms=firms)
+    assert len(empty.ties) == 0 and empty.firms["code"].tolist() == ["0", "x", None]
+    back = kflow.read_survey(kflow.write_survey(empty, tmp_path / "e"))
+    pd.testing.assert_frame_equal(back.firms, empty.firms)
+    pd.testing.assert_frame_equal(back.ties, empty.ties)
+    assert back.meta["orientation"] == "asks"

@@ -227,7 +227,9 @@ def firm_records(
 def firm_records_from_dataframe(
     frame: pd.DataFrame, firm_id: str | None, table: Table, drops: Drops
 ) -> pd.DataFrame:
-    """Firms given as a DataFrame keep their attribute dtypes; ids and flags are checked."""
+    """Firms given as a DataFrame keep their attribute dtypes (numbers, booleans); a column of
+    mixed Python objects (``[0, "x"]``) is taken as text, as a file would give it, so that a
+    survey written and read back is the same; ids and flags are checked."""
     parsed = firm_records(table, firm_id, drops, None)
     fi = firm_id_column(table, firm_id)
     original = frame.reset_index(drop=True).iloc[parsed["_pos"].to_numpy()]
@@ -235,16 +237,24 @@ def firm_records_from_dataframe(
         if i == fi or name.lower() in (V.RESPONDENT, V.NAME, MEMBERSHIP_COLUMN) or name == "":
             continue
         col = original.iloc[:, i]
-        if pd.api.types.is_string_dtype(col.dtype):
+        if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
             # Text columns are plain objects with None for missing, as when read from a file.
             parsed[name] = pd.Series(
-                col.astype(object).where(col.notna(), None).to_numpy(),
+                [_as_text(v) for v in col.astype(object).where(col.notna(), None)],
                 index=parsed.index,
                 dtype=object,
             )
         else:
             parsed[name] = col.to_numpy()
     return parsed
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def inferred_respondents(
