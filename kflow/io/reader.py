@@ -150,6 +150,8 @@ def read_survey(
     >>> s.validation.tables.loc["ties", counts].tolist()
     [3, 2, 1]
     """
+    # Every parameter goes into one options dict that the reading steps share (the call's
+    # locals are exactly the parameters at this point).
     options = _check_options(locals())
     attribute_types = None
     if isinstance(ties, (str, Path)) and Path(ties).is_dir():
