@@ -232,7 +232,7 @@ def _stability(ctx: Context, model: ReportModel) -> None:
         for scheme in schemes
     }
     first = runs[schemes[0]]
-    stab = pd.DataFrame({"role": first["role"]})
+    stab = pd.DataFrame({"role": first["role"].where(first["role"].notna(), "unclassified")})
     for scheme, run in runs.items():
         stab[f"stability_{scheme}"] = run["stability"]
     stab["most_likely_alternative"] = first["alternative"]
