@@ -30,7 +30,8 @@ EXTERNAL_COLUMNS = (FIRM_ID, ACTOR, ACTOR_TYPE, DIRECTION, WEIGHT)
 
 # Which question an input file answers; see read_survey.
 ORIENTATIONS = ("asks", "gives", "flow")
-LAYOUTS = ("auto", "edgelist", "matrix")
+LAYOUTS = ("auto", "edgelist", "matrix", "questionnaire")
+NEGATIVE_POLICIES = ("error", "drop")
 DUPLICATE_POLICIES = ("error", "max", "sum", "mean", "last")
 MISSING_TREATMENTS = ("nan", "zero", "reconstruct")
 DIRECTIONS = ("in", "out")

@@ -182,7 +182,9 @@ def check_weights(records: pd.DataFrame, table: Table, scale) -> None:
         k = int(np.flatnonzero(neg)[0])
         raise SurveyError(
             f"{table.where(int(records['pos'].iat[k]), records['column'].iat[k])}: value "
-            f"{records['value'].iat[k]!r}. Tie values cannot be negative; use 0 for no tie."
+            f"{records['value'].iat[k]!r}. Tie values cannot be negative; use 0 for no tie, or "
+            "pass negative='drop' to leave out the negative ties of a signed network (they are "
+            "listed in the validation report)."
         )
     if scale is not None:
         lo, hi = scale

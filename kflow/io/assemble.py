@@ -110,6 +110,8 @@ def _meta(
         "duplicates": options["duplicates"],
         "kflow_version": __version__,
     }
+    if options.get("file_format"):
+        meta["file_format"] = options["file_format"]
     if ties.table.encoding is not None:
         meta["encoding"] = ties.table.encoding
         meta["sep"] = ties.table.sep

@@ -22,6 +22,7 @@ from kflow.exceptions import SurveyError, bad_parameter
 from kflow.io._common import Drops, check_choice
 from kflow.io.assemble import REPORTED_SIDE, assemble_survey
 from kflow.io.external import check_actor_names, read_external
+from kflow.io.foreign import FORMAT_NAMES, detect_format, read_foreign
 from kflow.io.membership import MEMBERSHIPS, wave_membership
 from kflow.io.roster import read_roster, resolve_roster
 from kflow.io.ties import read_ties
@@ -59,6 +60,8 @@ def read_survey(
     sep: str | None = None,
     sheet: str | int | None = None,
     membership: str = "declared",
+    network: str | None = None,
+    negative: str = "error",
 ) -> Survey:
     """Read and validate a roster survey.
 
@@ -154,8 +157,12 @@ def read_survey(
     # locals are exactly the parameters at this point).
     options = _check_options(locals())
     attribute_types = None
+    notes: list[str] = []
     if isinstance(ties, (str, Path)) and Path(ties).is_dir():
         ties, firms, external, attribute_types = _saved_folder(Path(ties), firms, external, options)
+    fmt = None if isinstance(ties, Mapping) else detect_format(ties, options["layout"])
+    if fmt is not None:
+        ties, firms, external = _foreign(ties, fmt, firms, external, options, notes)
     if options["orientation"] is None:
         raise SurveyError(_NO_ORIENTATION)
     check_choice("read_survey", "orientation", options["orientation"], V.ORIENTATIONS)
@@ -163,7 +170,6 @@ def read_survey(
     options.setdefault("reported_side", REPORTED_SIDE.get(options["orientation"]))
 
     drops = Drops()
-    notes: list[str] = []
     tie_records = read_ties(ties, options, drops, notes)
     firm_table, roster = read_roster(firms, options, drops, attribute_types)
     ext_table, ext = read_external(external, options, drops, notes)
@@ -181,6 +187,7 @@ def _check_options(given: dict[str, Any]) -> dict[str, Any]:
     check_choice(fn, "layout", given["layout"], V.LAYOUTS)
     check_choice(fn, "duplicates", given["duplicates"], V.DUPLICATE_POLICIES)
     check_choice(fn, "missing", given["missing"], V.MISSING_TREATMENTS)
+    check_choice(fn, "negative", given["negative"], V.NEGATIVE_POLICIES)
     options = {k: v for k, v in given.items() if k not in ("ties", "firms", "external")}
     scale = given["scale"]
     if scale is not None:
@@ -233,3 +240,33 @@ def _saved_folder(folder: Path, firms, external, options: dict[str, Any]):
     options["source_names"] = saved.get("sources")
     options["reported_side"] = saved.get("reported_side")
     return folder / "ties.csv", firms, external, saved.get("firm_attribute_types")
+
+
+def _foreign(obj, fmt: str, firms, external, options: dict[str, Any], notes: list[str]):
+    """A network file or questionnaire read into tables; the options set to read them."""
+    found = read_foreign(obj, fmt, options)
+    name = Path(obj).name
+    if fmt == "questionnaire":
+        if options["orientation"] not in (None, "asks"):
+            raise SurveyError(
+                f"{name}: a roster questionnaire asks each firm whom it turns to, so its answers "
+                f"are read with orientation='asks' (got {options['orientation']!r}); leave "
+                "orientation= out."
+            )
+        options["orientation"] = "asks"
+        if options["scale"] is None and found.scale is not None:
+            options["scale"] = found.scale
+    options["layout"] = "edgelist"
+    options["file_format"] = FORMAT_NAMES[fmt]
+    notes.extend(found.notes)
+    if firms is None:
+        firms = found.firms
+    elif found.firms is not None:
+        notes.append(f"{name}: firms came from firms=; the vertex list and vertex attributes of "
+                     "the file were not used (firms it names in ties must be in firms=)")
+    if found.external is not None:
+        if external is not None:
+            raise SurveyError(f"{name}: holds outside ties and external= was given too; give "
+                              "one of them.")
+        external = found.external
+    return found.ties, firms, external

@@ -274,7 +274,7 @@ _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 
 
 def load_table(
-    obj: str | Path | pd.DataFrame,
+    obj: str | Path | pd.DataFrame | Table,
     *,
     what: str,
     encoding: str | None = None,
@@ -284,7 +284,10 @@ def load_table(
 ) -> Table:
     """Read a path or DataFrame into a :class:`Table` of trimmed, Unicode-normalized text cells
     (see :func:`_load_table` for the formats and errors). ``allow_empty`` accepts a text file
-    with a header and no rows (a survey without ties, as :func:`kflow.write_survey` writes it)."""
+    with a header and no rows (a survey without ties, as :func:`kflow.write_survey` writes it).
+    A :class:`Table` (a network file already read) is only normalized."""
+    if isinstance(obj, Table):
+        return _normalized(obj)
     table = _load_table(
         obj, what=what, encoding=encoding, sep=sep, sheet=sheet, allow_empty=allow_empty
     )

@@ -140,6 +140,10 @@ def _read_one(
     orientation = options["orientation"]
     records = orient(records, orientation)
     answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
+    if options.get("negative") == "drop":
+        negative = records["weight"].to_numpy(dtype=float) < 0
+        drops.add_records(what, table, records, negative, "negative value (negative='drop')")
+        records = records.loc[~negative].reset_index(drop=True)
     check_weights(records, table, options["scale"])
     self_tie = (records["source"] == records["target"]).to_numpy()
     drops.add_records(what, table, records, self_tie, "self-tie")
@@ -159,7 +163,7 @@ def _read_one(
     check_weights(records, table, None)
     records = drop_zeros(records, table, drops, what)
     records["src"] = 0
-    layout_name = "matrix" if matrix else "edge list"
+    layout_name = options.get("file_format") or ("matrix" if matrix else "edge list")
     return TieRecords(
         [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
     )
