@@ -74,8 +74,12 @@ _LAZY = {
         "kflow.roles",
     ),
     "report": "kflow.reporting",
+    "export": "kflow.interop",
+    "questionnaire": "kflow.interop",
 }
-_SUBPACKAGES = ("datasets", "upgrading", "reporting", "measures", "roles", "outcomes", "graph")
+_SUBPACKAGES = (
+    "datasets", "upgrading", "reporting", "measures", "roles", "outcomes", "graph", "interop"
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -94,7 +98,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from kflow import datasets, reporting, upgrading
+    from kflow import datasets, interop, reporting, upgrading
+    from kflow.interop import export, questionnaire
     from kflow.measures import (
         EIResult,
         centrality,
@@ -168,13 +173,16 @@ __all__ = [
     "correlate",
     "datasets",
     "ei_index",
+    "export",
     "external_openness",
+    "interop",
     "k_core",
     "knowledge_positions",
     "link_upgrading",
     "network_summaries",
     "network_summary",
     "qap",
+    "questionnaire",
     "read_survey",
     "regress",
     "relation_matrix",

@@ -52,6 +52,8 @@ def read_survey_from(args: argparse.Namespace):
         sep=args.sep,
         sheet=sheet,
         membership=args.membership,
+        network=args.network,
+        negative=args.negative,
     )
 
 
@@ -301,6 +303,26 @@ def datasets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def export(args: argparse.Namespace) -> int:
+    from kflow.interop import export as write
+
+    survey = read_survey_from(args)
+    out = write(survey, args.output, format=args.format, results=not args.no_results,
+                **_axes(args))
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def questionnaire(args: argparse.Namespace) -> int:
+    from kflow.interop import questionnaire as write
+
+    out = write(args.firms, args.output, language=args.language, question=args.question,
+                scale=tuple(args.scale), firm_id=args.firm_id)
+    print(f"wrote {out}; once filled in, read it with: kflow validate {out} --layout "
+          "questionnaire", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": validate,
     "measures": measures,
@@ -310,5 +332,7 @@ COMMANDS = {
     "compare": compare,
     "report": report,
     "demo": demo,
+    "export": export,
+    "questionnaire": questionnaire,
     "datasets": datasets,
 }

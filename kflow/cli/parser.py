@@ -41,18 +41,23 @@ EXAMPLES = {
     "report": "kflow report ties.csv --orientation asks --firms firms.csv --external external.csv "
     "-o my-report\n  kflow report --dataset wine_cluster_panel -o panel-report --wave 2",
     "demo": "kflow demo -o kflow-report",
+    "export": "kflow export ties.csv --orientation asks --firms firms.csv --external external.csv "
+    "-o cluster.gexf\n  kflow export --dataset wine_cluster -o wine.net",
+    "questionnaire": "kflow questionnaire firms.csv -o roster.xlsx --language es\n"
+    "  (filled in, it reads back with: kflow validate roster.xlsx --layout questionnaire)",
     "datasets": "kflow datasets\n  kflow datasets krackhardt_advice",
 }
 
 
-_READS_SURVEY = ("validate", "measures", "roles", "brokerage", "link", "compare", "report")
+_READS_SURVEY = ("validate", "measures", "roles", "brokerage", "link", "compare", "report",
+                 "export")
 
 
 def _usage(name: str) -> str | None:
     """Usage lines that show what is required: TIES with --orientation, or --dataset."""
     if name not in _READS_SURVEY:
         return None
-    out = " -o DIR" if name == "report" else ""
+    out = {"report": " -o DIR", "export": " -o FILE"}.get(name, "")
     return (
         f"kflow {name} TIES [TIES ...] --orientation {{asks,gives,flow}}{out} [options]\n"
         f"       kflow {name} --dataset NAME{out} [options]"
@@ -75,8 +80,9 @@ def _survey_arguments(p: argparse.ArgumentParser) -> None:
         "ties",
         nargs="*",
         metavar="TIES",
-        help="ties file (edge list or roster matrix) or a folder written by kflow; several "
-        "files are the waves of one survey, in order",
+        help="ties file (edge list or roster matrix; UCINET .dl, Pajek .net/.paj, .graphml, "
+        ".gexf; a filled roster questionnaire with --layout questionnaire) or a folder written "
+        "by kflow; several files are the waves of one survey, in order",
     )
     need = p.add_argument_group("required (unless --dataset or a kflow folder is given)")
     need.add_argument(
@@ -94,7 +100,14 @@ def _survey_arguments(p: argparse.ArgumentParser) -> None:
     data.add_argument("--firm-id", metavar="COL", help="firm id column of --firms/--external")
     data.add_argument("--sheet", metavar="SHEET", help="workbook sheet of an .xlsx ties file")
     data.add_argument("--layout", choices=V.LAYOUTS, default="auto",
-                      help="edge list or square roster matrix (default: detected)")
+                      help="edge list, square roster matrix or a filled kflow questionnaire "
+                      "(default: detected; network files are detected by content)")
+    data.add_argument("--network", metavar="NAME",
+                      help="the *Network of a Pajek project file to read (default: all, as "
+                      "relations)")
+    data.add_argument("--negative", choices=V.NEGATIVE_POLICIES, default="error",
+                      help="negative (signed) tie values: an error, or drop them and list them "
+                      "in the validation report")
     data.add_argument("--source", metavar="COL", help="column of the respondent / source firm")
     data.add_argument("--target", metavar="COL", help="column of the named / target firm")
     data.add_argument("--weight", metavar="COL", help="column of the tie value")
@@ -228,6 +241,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _sub(sub, "demo", "the gatekeeper report on the bundled demo cluster")
     _report_arguments(p, "kflow-report")
+
+    p = _sub(sub, "export", "write the survey with its roles and measures as DL, Pajek, "
+             "GraphML or GEXF")
+    _survey_arguments(p)
+    _axis_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", required=True,
+                   help="file to write (.dl, .net, .paj, .graphml, .gexf)")
+    p.add_argument("--format", choices=("dl", "net", "graphml", "gexf"),
+                   help="file format (default: from the suffix of FILE)")
+    p.add_argument("--no-results", action="store_true",
+                   help="write the ties and firm attributes only, without kflow's results")
+
+    p = _sub(sub, "questionnaire", "write a roster questionnaire workbook (one sheet per firm)")
+    p.add_argument("firms", metavar="FIRMS", help="firms table: firm_id (or id) and name")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--language", choices=("en", "es", "pt"), default="en",
+                   help="language of the fixed texts (default: en)")
+    p.add_argument("--question", help="the roster question (default: the technical-advice "
+                   "question of the cluster literature)")
+    p.add_argument("--scale", nargs=2, type=int, default=(0, 3), metavar=("MIN", "MAX"),
+                   help="answer scale (default: 0 3)")
+    p.add_argument("--firm-id", metavar="COL", help="firm id column of FIRMS")
 
     p = _sub(sub, "datasets", "list the bundled datasets, or describe one")
     p.add_argument("name", nargs="?", help="a dataset name")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kflow.exceptions import SurveyError
-from kflow.io.foreign import ForeignTables, firms_table, read_text, records_table, relation_name
+from kflow.io.netfile import ForeignTables, firms_table, read_text, records_table, relation_name
 
 __all__ = ["read_dl"]
 
@@ -27,6 +27,7 @@ _SECTION = re.compile(r"\b(row\s+|col\s+|column\s+|level\s+|matrix\s+)?labels\s*
 _DATA = re.compile(r"\bdata\s*:", re.I)
 _FORMATS = ("fullmatrix", "edgelist1", "nodelist1")
 _MISSING = {".", "NA", "na"}
+_WAVE_LEVEL = re.compile(r"(.+?)\s+wave=(.+)")
 
 
 @dataclass
@@ -143,14 +144,23 @@ def _set(path: Path, h: _Header, key: str, value: str, line: int) -> None:
 
 
 def _label_tokens(text: str, line: int) -> list[tuple[str, int]]:
-    """Labels of one line: separated by commas; by blanks only when the line has no comma and
-    no quote (``A B C``), so that ``Acme Print`` on a line of its own stays one label."""
+    """Labels of one line, separated by commas (a quoted label may hold commas and blanks). A
+    line without commas or quotes is kept whole here: it is one label (``Acme Print``) or, when
+    that does not give N labels, blank-separated ones (``A B C``); see :func:`_fit`."""
     text = text.strip()
     if not text:
         return []
     if "," in text or '"' in text or "'" in text:
         return _tokens(text, line)
-    return [(text, line)] if " " not in text else [(t, line) for t in text.split()]
+    return [(text, line)]
+
+
+def _fit(labels: list[tuple[str, int]], n: int | None) -> list[tuple[str, int]]:
+    """Whole-line labels split at blanks when that, and only that, gives the declared count."""
+    if n is None or len(labels) == n:
+        return labels
+    split = [(t, line) for text, line in labels for t in text.split()]
+    return split if len(split) == n else labels
 
 
 def _vertex_ids(path: Path, h: _Header, data: list[tuple[str, int]]) -> list[str]:
@@ -164,9 +174,8 @@ def _vertex_ids(path: Path, h: _Header, data: list[tuple[str, int]]) -> list[str
         )
     if labels is None:
         labels = column
-    if labels is not None and len(labels) == 1 and h.n and h.n > 1 and " " in labels[0][0]:
-        labels = [(t, labels[0][1]) for t in labels[0][0].split()]
     if labels is not None:
+        labels = _fit(labels, h.n)
         if h.n is not None and len(labels) != h.n:
             raise SurveyError(
                 f"{path.name}, line {labels[0][1]}: {len(labels)} labels for N={h.n} vertices. "
@@ -192,10 +201,19 @@ def _unique(path: Path, ids: list[str], where: list[tuple[str, int]]) -> None:
         seen.add(fid)
 
 
-def _levels(h: _Header) -> list[str]:
-    levels = [lab for lab, _ in h.labels.get("level", [])]
-    return [relation_name(levels[k] if k < len(levels) else None, k + 1, h.nm)
-            for k in range(h.nm)]
+def _levels(h: _Header) -> list[tuple[str, str | None]]:
+    """(relation, wave) of each matrix: its level label, where ``advice wave=2015`` (as kflow
+    writes the waves of a survey) names a relation and a wave."""
+    levels = [lab for lab, _ in _fit(h.labels.get("level", []), h.nm)]
+    out = []
+    for k in range(h.nm):
+        label = levels[k] if k < len(levels) else None
+        match = _WAVE_LEVEL.fullmatch(label.strip()) if label else None
+        if match:
+            out.append((match.group(1).strip(), match.group(2).strip()))
+        else:
+            out.append((relation_name(label, k + 1, h.nm), None))
+    return out
 
 
 def _fullmatrix(path: Path, h: _Header, ids: list[str], data: list) -> list[tuple]:
@@ -223,7 +241,7 @@ def _fullmatrix(path: Path, h: _Header, ids: list[str], data: list) -> list[tupl
                                     f"{k + 1}")
                 pos += 1
                 value = "" if value in _MISSING else value
-                rows.append((line, row_id, cols[j], value, levels[k], None))
+                rows.append((line, row_id, cols[j], value, *levels[k]))
     if pos < len(data):
         raise SurveyError(
             f"{path.name}, line {data[pos][1]}: more values than N={n} x N x NM={h.nm} "
@@ -268,10 +286,10 @@ def _lists(path: Path, h: _Header, ids: list[str], data: list) -> list[tuple]:
                 )
             value = tokens[2] if len(tokens) == 3 else "1"
             rows.append((line, lookup(tokens[0], line), lookup(tokens[1], line), value,
-                         levels[k], None))
+                         *levels[k]))
         else:
             ego = lookup(tokens[0], line)
-            rows += [(line, ego, lookup(t, line), "1", levels[k], None) for t in tokens[1:]]
+            rows += [(line, ego, lookup(t, line), "1", *levels[k]) for t in tokens[1:]]
     for _, a, b, *_ in rows:
         for fid in (a, b):
             if fid not in ids:

@@ -10,11 +10,12 @@ An undirected graph gives a tie each way.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
-from kflow.io.foreign import FORMAT_NAMES, ForeignTables, firms_table, records_table
+from kflow.io.netfile import FORMAT_NAMES, ForeignTables, firms_table, records_table
 
 __all__ = ["read_graph_xml"]
 
@@ -40,13 +41,20 @@ def read_graph_xml(path: Path, fmt: str) -> ForeignTables:
         raise SurveyError(f"{path.name}: is not well-formed XML ({exc}).") from None
     nodes = list(graph.nodes)
     key, ids = _firm_ids(graph, nodes)
+    results = [r for r in str(graph.graph.get("kflow_results", "")).split(",") if r]
+    if fmt == "gexf":
+        results += _gexf_results(path)
     attributes = _node_attributes(graph, nodes, key)
+    attributes = {k: v for k, v in attributes.items() if k not in results}
     rows, unused = _edges(graph, ids)
     kind = "directed" if graph.is_directed() else "undirected: each edge is a tie both ways"
     notes = [f"{path.name}: read as {FORMAT_NAMES[fmt]} ({kind}, {len(nodes)} nodes, "
              f"{graph.number_of_edges()} edges)"]
     if key is not None:
         notes.append(f"{path.name}: firm ids taken from the node attribute {key!r}")
+    if results:
+        notes.append(f"{path.name}: {len(results)} kflow results of the export were left out of "
+                     "the firms table (kflow computes them again)")
     if unused:
         notes.append(f"{path.name}: edge attributes not used: {', '.join(map(repr, unused))}")
     return ForeignTables(
@@ -95,3 +103,10 @@ def _edges(graph, ids: dict) -> tuple[list[tuple], list[str]]:
     used = {*_WEIGHT, "relation", "wave", "id", "key", "label"}
     rows = [(*r[:4], r[4] if r[4] is not None else V.DEFAULT_RELATION, r[5]) for r in rows]
     return rows, [a for a in seen if a not in used]
+
+
+def _gexf_results(path: Path) -> list[str]:
+    """The result attributes kflow lists in the ``<meta><description>`` of a GEXF it wrote."""
+    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    found = re.search(r"<description>kflow_results: ([^<]*)</description>", head)
+    return [r for r in found.group(1).split(",") if r] if found else []

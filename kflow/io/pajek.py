@@ -11,18 +11,21 @@ case-insensitive. Other sections are left out with a note.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kflow.exceptions import SurveyError
-from kflow.io.foreign import ForeignTables, firms_table, read_text, records_table, relation_name
+from kflow.io.netfile import ForeignTables, firms_table, read_text, records_table, relation_name
 
 __all__ = ["read_pajek"]
 
 _TOKEN = re.compile(r'"([^"]*)"|(\[[^\]]*\])|([^\s"]+)')
 _RELATION = re.compile(r':\s*(\d+)\s*(?:"([^"]*)"|(\S+))?')
 _WAVES_NOTE = re.compile(r"^%\s*kflow waves:\s*(.*)$", re.I)
+_CODES_NOTE = re.compile(r"^%\s*kflow codes\s+(\S+):\s*(.*)$", re.I)
+_RESULTS_NOTE = re.compile(r"^%\s*kflow_results:\s*(.*)$", re.I)
 _TIES = ("*arcs", "*edges", "*arcslist", "*edgeslist", "*matrix")
 
 
@@ -42,6 +45,8 @@ class _State:
     attributes: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     wave_names: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    results: list[str] = field(default_factory=list)
 
 
 def _tokens(text: str) -> list[str]:
@@ -59,7 +64,10 @@ def read_pajek(path: Path, options: dict) -> ForeignTables:
     ids: list[str] = []
     for net in networks:
         ids += [i for i in net.ids if i not in set(ids)]
-    attributes = {name: [values.get(i) for i in ids] for name, values in state.attributes.items()}
+    attributes = {
+        name: [state.codes.get(name, {}).get(values.get(i, ""), values.get(i)) for i in ids]
+        for name, values in state.attributes.items() if name not in state.results
+    }
     notes = [f"{path.name}: read as Pajek ({len(networks)} network"
              f"{'s' if len(networks) > 1 else ''}: "
              f"{', '.join(repr(n.name) for n in networks)}; {len(ids)} vertices)"]
@@ -71,6 +79,10 @@ def read_pajek(path: Path, options: dict) -> ForeignTables:
         notes.append(f"{path.name}: the time intervals of {len(vertex_times)} vertices were "
                      "ignored (no tie has a time interval, so there are no waves)")
     notes += [f"{path.name}: {s}" for s in state.skipped]
+    left = [r for r in state.results if r in state.attributes]
+    if left:
+        notes.append(f"{path.name}: {len(left)} kflow results of the export were left out of "
+                     "the firms table (kflow computes them again)")
     return ForeignTables(records_table(path.name, rows), firms_table(path.name, ids, attributes),
                          None, tuple(notes))
 
@@ -79,12 +91,8 @@ def _parse(state: _State, lines: list[str]) -> None:
     section, arg, expect = "", "", 0
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
-        waves = _WAVES_NOTE.match(line)
-        if waves:
-            for part in waves.group(1).split(";"):
-                if "=" in part:
-                    key, label = part.split("=", 1)
-                    state.wave_names[key.strip()] = label.strip()
+        if line.startswith("%"):
+            _comment(state, line)
             continue
         if not line or line.startswith("%"):
             continue
@@ -100,6 +108,28 @@ def _parse(state: _State, lines: list[str]) -> None:
         elif section == "":
             raise SurveyError(f"{state.path.name}, line {number}: {line!r} comes before any "
                               "section; a Pajek file starts with *Network or *Vertices.")
+
+
+def _comment(state: _State, line: str) -> None:
+    """The notes kflow writes into its own Pajek files: wave names, partition codes, results."""
+    waves = _WAVES_NOTE.match(line)
+    codes = _CODES_NOTE.match(line)
+    results = _RESULTS_NOTE.match(line)
+    if waves:
+        state.wave_names.update(_pairs(waves.group(1)))
+    elif codes:
+        state.codes[codes.group(1)] = _pairs(codes.group(2))
+    elif results:
+        state.results += [r.strip() for r in results.group(1).split(",") if r.strip()]
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """The code -> label map of a ``% kflow`` comment (a JSON object)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def _open(state: _State, line: str, number: int, section: str, arg: str):
@@ -237,11 +267,18 @@ def _records(state: _State, networks: list[_Network]) -> tuple[list[tuple], list
     points = sorted({p for net in networks for a in net.arcs if a[5]
                      for p in _points(a[5], state, a[0]) if p is not None})
     many = len(networks) > 1
-    labels = sorted({(net.name if many else "", a[4] or "") for net in networks for a in net.arcs})
+    # A network of a project is a relation named after it; its arc sets add their labels only
+    # when it has several (*Arcs :1 "advice", *Arcs :2 "trust").
+    several = {net.name: len({a[4] for a in net.arcs}) > 1 for net in networks}
+
+    def key_of(net: _Network, label: str | None) -> tuple[str, str]:
+        return (net.name if many else "", (label or "") if several[net.name] or not many else "")
+
+    labels = sorted({key_of(net, a[4]) for net in networks for a in net.arcs})
     rows: list[tuple] = []
     for net in networks:
         for line, a, b, value, label, times, _ in net.arcs:
-            key = (net.name if many else "", label or "")
+            key = key_of(net, label)
             name = " / ".join(k for k in key if k) or None
             relation = relation_name(name, labels.index(key) + 1, len(labels))
             waves = _expand(times, points, state, line, state.wave_names) if points else [None]

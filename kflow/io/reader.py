@@ -81,8 +81,17 @@ def read_survey(
         ``.xlsx`` or ``.parquet``, or a DataFrame; or a folder written by
         :func:`kflow.write_survey`. A mapping ``{"2012": path, "2015": path}`` reads one table
         per wave (e.g. the roster matrix of each wave) into one multi-wave survey.
+        Network files of other tools are read too, detected by suffix or content: UCINET DL
+        (``fullmatrix``, ``edgelist1``, ``nodelist1``; several matrices become relations named
+        by their level labels), Pajek ``.net``/``.paj`` (networks, partitions and vectors as
+        firm attributes, time intervals as waves), GraphML and GEXF (node attributes to the
+        firms table; edge ``weight``, ``relation``, ``wave``). An arc i -> j of these files is
+        the row i, column j of a roster matrix: ``orientation`` says what it means. A filled
+        roster questionnaire written by :func:`kflow.questionnaire` is read with
+        ``layout="questionnaire"``.
     orientation : {"asks", "gives", "flow"}
-        Which question the ties answer (see above). Required.
+        Which question the ties answer (see above). Required, except for a questionnaire
+        (always ``"asks"``).
     firms : path or pandas.DataFrame, optional
         The roster: a ``firm_id`` (or ``id``) column, optional ``name`` and ``respondent``
         (yes/no) columns, and any attributes. Without it, the roster is every firm named in the
@@ -91,9 +100,9 @@ def read_survey(
     external : path or pandas.DataFrame, optional
         Ties to actors outside the cluster: ``firm_id``, ``actor``, optional ``actor_type``,
         ``direction`` (``in`` = knowledge into the firm, the default; ``out``) and ``weight``.
-    layout : {"auto", "edgelist", "matrix"}
+    layout : {"auto", "edgelist", "matrix", "questionnaire"}
         ``"auto"`` takes a table whose header starts with an empty cell, or whose row ids are its
-        column names, as a matrix.
+        column names, as a matrix; ``"questionnaire"`` reads a filled kflow questionnaire.
     source, target, weight, relation, wave : str, optional
         Column names of an edge list. Defaults: the pair ``source``/``target`` (or
         ``respondent``/``alter``, ``ego``/``alter``, ``from``/``to``), ``weight`` (or
@@ -124,6 +133,13 @@ def read_survey(
         drawn over the firms of all waves). Absent firms are left out of
         :meth:`Survey.select` of that wave, so they are neither classified nor counted as
         respondents there.
+
+    network : str, optional
+        The ``*Network`` of a Pajek project file to read; by default every network is read, each
+        as a relation named after it.
+    negative : {"error", "drop"}
+        Negative tie values (signed networks): an error naming the row, or ``"drop"`` to leave
+        them out, each listed in the validation report.
 
     Returns
     -------
@@ -163,6 +179,9 @@ def read_survey(
     fmt = None if isinstance(ties, Mapping) else detect_format(ties, options["layout"])
     if fmt is not None:
         ties, firms, external = _foreign(ties, fmt, firms, external, options, notes)
+    elif options["network"] is not None:
+        raise SurveyError("read_survey: network= picks a *Network of a Pajek project file; the "
+                          "ties given are a table. Leave network= out.")
     if options["orientation"] is None:
         raise SurveyError(_NO_ORIENTATION)
     check_choice("read_survey", "orientation", options["orientation"], V.ORIENTATIONS)

@@ -284,14 +284,12 @@ def load_table(
 ) -> Table:
     """Read a path or DataFrame into a :class:`Table` of trimmed, Unicode-normalized text cells
     (see :func:`_load_table` for the formats and errors). ``allow_empty`` accepts a text file
-    with a header and no rows (a survey without ties, as :func:`kflow.write_survey` writes it).
-    A :class:`Table` (a network file already read) is only normalized."""
-    if isinstance(obj, Table):
-        return _normalized(obj)
-    table = _load_table(
-        obj, what=what, encoding=encoding, sep=sep, sheet=sheet, allow_empty=allow_empty
-    )
-    return _normalized(table)
+    with a header and no rows (a survey without ties, as :func:`kflow.write_survey` writes it);
+    a :class:`Table` (a network file already read) is only normalized."""
+    if not isinstance(obj, Table):
+        obj = _load_table(obj, what=what, encoding=encoding, sep=sep, sheet=sheet,
+                          allow_empty=allow_empty)
+    return _normalized(obj)
 
 
 def _normalized(table: Table) -> Table:
