@@ -83,7 +83,7 @@ def questionnaire(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "roster.xlsx"
     >>> kflow.questionnaire(roster, out, language="es").name
     'roster.xlsx'
-    >>> kflow.read_survey(out, layout="questionnaire").firms["respondent"].sum()  # none filled
+    >>> int(kflow.read_survey(out, layout="questionnaire").firms["respondent"].sum())  # blank
     0
     """
     from openpyxl import Workbook
