@@ -88,15 +88,17 @@ def test_a_failed_report_leaves_the_earlier_one_whole(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".r.")]
 
 
-def test_brokerage_limit_names_firms_and_outside_actors(monkeypatch):
+def test_brokerage_simulation_limit_names_firms_and_outside_actors(monkeypatch):
     import importlib
 
     module = importlib.import_module("kflow.roles.brokerage")
     monkeypatch.setattr(module, "MAX_NODES", 12)
     s = kflow.datasets.load_network("example_cluster")
     with pytest.raises(kflow.KflowError, match=r"10 firms, 5 outside actors"):
-        kflow.brokerage(s)
-    assert len(kflow.brokerage(s, include_external=False).raw) == 10
+        kflow.brokerage(s, n_simulations=10)
+    # the counts themselves are sparse and have no limit
+    assert len(kflow.brokerage(s).raw) == 10
+    assert len(kflow.brokerage(s, include_external=False, n_simulations=10, seed=1).raw) == 10
 
 
 def test_sum_of_repeated_answers_cannot_overflow():

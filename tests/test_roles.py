@@ -488,3 +488,33 @@ def test_threshold_that_cannot_split_is_refused(bad):
     s = kflow.datasets.load_network("example_cluster")
     with pytest.raises(kflow.ParameterError, match="'threshold' parameter of classify_roles"):
         kflow.classify_roles(s, threshold=bad)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sparse_broker_counts_equal_the_dense_counts(seed):
+    from kflow.roles.sparse_brokerage import BLOCK_ENTRIES, sparse_broker_counts
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 40))
+    A = (rng.random((n, n)) < rng.uniform(0.05, 0.6)).astype(float)
+    A[np.arange(n), np.arange(n)] = 0
+    codes = rng.integers(0, int(rng.integers(1, 5)), n)
+    codes = np.unique(codes, return_inverse=True)[1]
+    src, dst = np.nonzero(A)
+    dense = broker_counts(A[None], codes)[0]
+    np.testing.assert_allclose(sparse_broker_counts(src, dst, codes), dense)
+    assert BLOCK_ENTRIES > 0
+
+
+def test_sparse_broker_counts_in_many_small_blocks(monkeypatch):
+    import kflow.roles.sparse_brokerage as sb
+
+    rng = np.random.default_rng(9)
+    A = (rng.random((30, 30)) < 0.3).astype(float)
+    A[np.arange(30), np.arange(30)] = 0
+    codes = rng.integers(0, 3, 30)
+    src, dst = np.nonzero(A)
+    whole = sb.sparse_broker_counts(src, dst, codes)
+    monkeypatch.setattr(sb, "BLOCK_ENTRIES", 7)  # one or two brokers per block
+    np.testing.assert_allclose(sb.sparse_broker_counts(src, dst, codes), whole)
+    np.testing.assert_allclose(whole, broker_counts(A[None], codes)[0])

@@ -29,6 +29,7 @@ from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
 from kflow.exceptions import KflowError, SurveyError
+from kflow.roles.sparse_brokerage import sparse_broker_counts
 from kflow.survey import Survey
 
 __all__ = ["BrokerageResult", "brokerage"]
@@ -235,11 +236,12 @@ def brokerage(
         mapping from firm id to group; outside actors then form the group ``outside``.
     include_external : bool
         Add outside actors as nodes, with their ``in`` ties (actor -> firm) and ``out`` ties
-        (firm -> actor). Brokerage is counted on dense matrices, up to 5,000 nodes: firms and
-        outside actors together.
+        (firm -> actor). Counts are exact, on sparse matrices, at any size (see
+        :mod:`kflow.roles.sparse_brokerage`).
     n_simulations : int
         Number of simulated Bernoulli digraphs (same number of nodes, density and groups) for
         the ``p_simulated`` p-values; 0 skips them. Normality of z is doubtful in small networks.
+        Simulated graphs are dense: up to 5,000 nodes.
     seed : int or numpy.random.Generator, optional
         Seed of the simulations.
     relation, wave, missing
@@ -302,21 +304,22 @@ def brokerage(
     firm_groups = resolve_groups(survey, groups, fn, cluster=True)
     nodes, labels, src, dst = _broker_graph(survey, layer, firm_groups, include_external)
     N = len(nodes)
-    if N > MAX_NODES:
+    if n_simulations > 0 and N > MAX_NODES:
         n_firms = len(layer.firm_ids)
         raise KflowError(
-            f"brokerage counts with dense matrices, up to {MAX_NODES:,} nodes (firms and outside "
-            f"actors); this graph has {N:,} ({n_firms:,} firms, {N - n_firms:,} outside actors). "
-            "Leave the outside actors out (include_external=False), or analyse a cluster, a "
-            "region or a sample."
+            f"brokerage simulates Bernoulli digraphs as dense matrices, up to {MAX_NODES:,} "
+            f"nodes (firms and outside actors); this graph has {N:,} ({n_firms:,} firms, "
+            f"{N - n_firms:,} outside actors). Use the z-scores of the analytic null model "
+            "(n_simulations=0), or analyse a cluster, a region or a sample."
         )
-    A = np.zeros((N, N))
-    A[np.asarray(src, dtype=int), np.asarray(dst, dtype=int)] = 1.0
-    m = int(A.sum())
+    edges = pd.DataFrame({"a": np.asarray(src, dtype=np.int64),
+                          "c": np.asarray(dst, dtype=np.int64)}).drop_duplicates()
+    edges = edges[edges["a"] != edges["c"]]
+    m = len(edges)
     d = m / (N * (N - 1)) if N > 1 else float("nan")
     codes = pd.factorize(pd.Series(labels, dtype=object), sort=True)[0]
     # sna orders groups by first appearance; the null model only needs the sizes, so any order.
-    raw_all = broker_counts(A[None], codes)[0]
+    raw_all = sparse_broker_counts(edges["a"].to_numpy(), edges["c"].to_numpy(), codes)
     E_grp, V_grp, e_net, v_net = _null_model(codes, d)
     expected_all = E_grp[codes]
     sd_all = np.sqrt(V_grp[codes])
@@ -346,7 +349,7 @@ def brokerage(
     relays = pd.DataFrame(columns=["outside", V.FIRM_ID, "local"], dtype=object)
     by_cluster = isinstance(groups, str) and groups == "cluster"
     if include_external and len(survey.external) and by_cluster:
-        relays = _relays(A, nodes, n_f)
+        relays = _relays(edges, nodes, n_f)
 
     return BrokerageResult(
         raw=firm_table(raw_all),
@@ -418,14 +421,16 @@ def _simulate(
     )
 
 
-def _relays(A: np.ndarray, nodes: list[str], n_firms: int) -> pd.DataFrame:
+def _relays(edges: pd.DataFrame, nodes: list[str], n_firms: int) -> pd.DataFrame:
     """Every outside -> firm -> local firm open two-path (no direct outside -> local tie)."""
-    rows = []
-    outside = np.arange(n_firms, len(nodes))
-    for b in range(n_firms):
-        sources = outside[A[outside, b] > 0]
-        targets = np.flatnonzero(A[b, :n_firms] > 0)
-        for a in sources:
-            for c in targets[A[a, targets] == 0]:
-                rows.append((nodes[a], nodes[b], nodes[c]))
-    return pd.DataFrame(rows, columns=["outside", V.FIRM_ID, "local"], dtype=object)
+    inbound = edges[(edges["a"] >= n_firms) & (edges["c"] < n_firms)]
+    local = edges[(edges["a"] < n_firms) & (edges["c"] < n_firms)]
+    paths = inbound.merge(local, left_on="c", right_on="a", suffixes=("_x", "_y"))
+    paths = paths.rename(columns={"a_x": "x", "c_x": "b", "c_y": "c"})[["x", "b", "c"]]
+    closed = paths.merge(edges, left_on=["x", "c"], right_on=["a", "c"], how="left",
+                         indicator=True)["_merge"].eq("both").to_numpy()
+    paths = paths[~closed].sort_values(["b", "x", "c"], kind="stable")
+    names = np.asarray(nodes, dtype=object)
+    return pd.DataFrame({"outside": names[paths["x"].to_numpy()],
+                         V.FIRM_ID: names[paths["b"].to_numpy()],
+                         "local": names[paths["c"].to_numpy()]}, dtype=object)
