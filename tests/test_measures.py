@@ -488,3 +488,52 @@ def test_core_periphery_warns_when_it_stops_at_max_iter():
     A = np.array([[0, 1, 1, 0], [1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 0]], dtype=float)
     with pytest.warns(kflow.ConvergenceWarning, match="max_iter=1"):
         _continuous(A, max_iter=1)
+
+
+def test_sampled_paths_are_exact_when_k_reaches_n():
+    s = kflow.datasets.load_network("krackhardt_advice")
+    cols = ["betweenness", "betweenness_raw", "closeness_out", "closeness_in"]
+    exact = kflow.centrality(s, measures=cols)
+    full = kflow.centrality(s, measures=cols, k=s.n_firms, seed=1)
+    pd.testing.assert_frame_equal(full, exact)
+    assert exact.attrs["path_sources"] == {s.relations[0]: s.n_firms}
+
+
+def test_sampled_betweenness_is_unbiased_on_a_path():
+    # Directed path 0 -> 1 -> ... -> 9: firm i lies on i * (9 - i) shortest paths.
+    n = 10
+    ids = [f"f{i}" for i in range(n)]
+    ties = pd.DataFrame({"source": ids[:-1], "target": ids[1:]})
+    s = kflow.read_survey(ties, orientation="flow")
+    truth = np.array([i * (n - 1 - i) for i in range(n)], dtype=float)
+    rng = np.random.default_rng(0)
+    draws = np.array([
+        kflow.centrality(s, measures=["betweenness_raw"], k=3, seed=rng)["betweenness_raw"]
+        .loc[ids].to_numpy() for _ in range(400)
+    ])
+    se = draws.std(axis=0, ddof=1) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - truth) <= 4 * se + 1e-9)
+    # harmonic closeness_in of the last firm: mean of 1/d(j -> 9) over j != 9
+    closeness = np.array([
+        kflow.centrality(s, measures=["closeness_in"], k=4, seed=rng)["closeness_in"].loc["f9"]
+        for _ in range(400)
+    ])
+    expected = np.mean([1 / (n - 1 - j) for j in range(n - 1)])
+    assert abs(closeness.mean() - expected) <= 4 * closeness.std(ddof=1) / 20
+
+
+def test_sampled_paths_repeat_with_the_seed_and_match_igraph_sources():
+    import igraph as ig
+
+    s = kflow.datasets.load_network("lazega_advice")
+    a = kflow.centrality(s, measures=["betweenness_raw"], k=20, seed=7)
+    b = kflow.centrality(s, measures=["betweenness_raw"], k=20, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    pivots = np.sort(np.random.default_rng(7).choice(s.n_firms, size=20, replace=False))
+    g = ig.Graph(n=s.n_firms, directed=True)
+    pos = {f: i for i, f in enumerate(s.firm_ids)}
+    g.add_edges([(pos[u], pos[v]) for u, v in s.ties[["source", "target"]].itertuples(index=False)])
+    direct = np.asarray(g.betweenness(sources=pivots.tolist())) * s.n_firms / 20
+    np.testing.assert_allclose(a["betweenness_raw"].loc[s.firm_ids].to_numpy(), direct)
+    with pytest.raises(kflow.ParameterError):
+        kflow.centrality(s, k=0)

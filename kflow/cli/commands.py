@@ -159,7 +159,11 @@ def measures(args: argparse.Namespace) -> int:
     from kflow.measures import centrality, external_openness
 
     survey = _one_layer(args, read_survey_from(args))
-    table = centrality(survey, weighted=args.weighted).join(external_openness(survey))
+    table = centrality(survey, weighted=args.weighted, k=args.k, seed=args.seed)
+    if args.k is not None:
+        print(f"betweenness and closeness estimated from {args.k} sampled source firms "
+              f"(seed {args.seed})", file=sys.stderr)
+    table = table.join(external_openness(survey))
     return emit(table, args)
 
 

@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "measures", "centrality and external openness per firm")
     _survey_arguments(p)
     p.add_argument("--weighted", action="store_true", help="distances = 1 / weight")
+    p.add_argument("--k", type=int, metavar="K",
+                   help="estimate betweenness and closeness from K sampled source firms "
+                   "(large networks; default: exact)")
+    _random_arguments(p, permutations=None)
     _output_arguments(p)
 
     p = _sub(sub, "roles", "cognitive roles and knowledge positions per firm")

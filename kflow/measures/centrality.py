@@ -18,6 +18,8 @@ import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, per_layer, resolve_missing
+from kflow._random import as_generator
+from kflow._validation import check_count
 from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
 
@@ -146,9 +148,10 @@ def hits(layer: Layer, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def centrality_of_layer(
-    layer: Layer, columns: Sequence[str], weighted: bool
+    layer: Layer, columns: Sequence[str], weighted: bool, pivots: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
-    """Compute the requested columns for one layer (arrays in firm order)."""
+    """Compute the requested columns for one layer (arrays in firm order); with ``pivots``,
+    the path measures are estimated from those source firms (see :func:`centrality`)."""
     n = layer.n
     out: dict[str, np.ndarray] = {}
     out_deg = np.bincount(layer.src, minlength=n).astype(float)
@@ -174,14 +177,40 @@ def centrality_of_layer(
         # Distances are 1 / weight: a stronger tie is a shorter path.
         dist = (1.0 / layer.weight) if weighted else None
         if {"betweenness", "betweenness_raw"} & set(columns):
-            raw = np.asarray(g.betweenness(directed=True, weights=dist), dtype=float)
+            raw = _betweenness(g, dist, pivots, n)
             out["betweenness_raw"] = raw
             out["betweenness"] = raw / ((n - 1) * (n - 2)) if n > 2 else np.full(n, np.nan)
-        if "closeness_out" in columns:
-            out["closeness_out"] = _harmonic(g, "out", dist, n)
-        if "closeness_in" in columns:
-            out["closeness_in"] = _harmonic(g, "in", dist, n)
+        for mode in ("out", "in"):
+            if f"closeness_{mode}" in columns:
+                out[f"closeness_{mode}"] = (
+                    _harmonic(g, mode, dist, n) if pivots is None
+                    else _sampled_harmonic(g, mode, dist, pivots, n)
+                )
     return {c: out[c] for c in columns}
+
+
+def _betweenness(g: ig.Graph, dist, pivots: np.ndarray | None, n: int) -> np.ndarray:
+    """Exact directed betweenness, or its Brandes-Pich estimate from the pivots' paths."""
+    if pivots is None:
+        return np.asarray(g.betweenness(directed=True, weights=dist), dtype=float)
+    part = np.asarray(g.betweenness(directed=True, weights=dist, sources=pivots.tolist()),
+                      dtype=float)
+    return part * (n / len(pivots))
+
+
+def _sampled_harmonic(g: ig.Graph, mode: str, dist, pivots: np.ndarray, n: int) -> np.ndarray:
+    """Harmonic closeness estimated from the distances between every firm and the pivots: the
+    mean of 1/d over the pivots other than the firm itself (1/inf = 0)."""
+    # closeness_out(i) needs d(i -> p): distances from the pivots on the reversed graph.
+    with np.errstate(divide="ignore"):
+        inverse = 1.0 / np.asarray(
+            g.distances(source=pivots.tolist(), mode="in" if mode == "out" else "out",
+                        weights=dist), dtype=float)
+    inverse[~np.isfinite(inverse)] = 0.0
+    inverse[np.arange(len(pivots)), pivots] = 0.0
+    others = len(pivots) - np.isin(np.arange(n), pivots).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(others > 0, inverse.sum(axis=0) / others, np.nan)
 
 
 def _harmonic(g: ig.Graph, mode: str, dist, n: int) -> np.ndarray:
@@ -199,6 +228,8 @@ def centrality(
     relation: str | None = None,
     wave: str | None = None,
     missing: str | None = None,
+    k: int | None = None,
+    seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     r"""Firm-level centrality of the knowledge-flow network.
 
@@ -226,6 +257,14 @@ def centrality(
         Under "nan" the measures that use a non-respondent's unknown side are NaN for it: for an
         "asks" survey its incoming side (in-degree, in-strength, total degree, betweenness,
         closeness_in, authority).
+    k : int, optional
+        Estimate betweenness and closeness from ``k`` source firms drawn at random without
+        replacement (networkx's name), for networks too large for exact paths: betweenness is
+        the sum over the sampled sources times n / k (Brandes and Pich 2007), closeness the
+        mean of 1/d over the sampled firms. Exact when None or ``k >= n``. The result's
+        ``attrs["path_sources"]`` says how many sources each layer used.
+    seed : int or numpy.random.Generator, optional
+        Seed of the sampled sources.
 
     Returns
     -------
@@ -308,9 +347,18 @@ def centrality(
     if not normalized:
         columns = [c for c in columns if c not in _NORMALIZED]
 
+    if k is not None and check_count(k, "k", fn) < 1:
+        raise bad_parameter(fn, "k", "a number of source firms >= 1, or None (exact)", k)
+    rng = as_generator(seed, fn)
+    sources: dict[tuple[str, str | None], int] = {}
+
     def compute(r: str, w: str | None) -> pd.DataFrame:
         layer = build_layer(focus(survey, w), r, w, missing)
-        values = centrality_of_layer(layer, columns, weighted)
+        pivots = None
+        if k is not None and k < layer.n and set(columns) & _PATHS:
+            pivots = np.sort(rng.choice(layer.n, size=int(k), replace=False))
+        sources[(r, w)] = layer.n if pivots is None else len(pivots)
+        values = centrality_of_layer(layer, columns, weighted, pivots)
         table = pd.DataFrame(values, index=pd.Index(layer.firm_ids, name=V.FIRM_ID))
         for c in columns:
             if c in _USES_IN:
@@ -319,4 +367,8 @@ def centrality(
                 table.loc[layer.unknown_out, c] = np.nan
         return table
 
-    return per_layer(survey, relation, wave, compute)
+    table = per_layer(survey, relation, wave, compute)
+    if set(columns) & _PATHS:
+        table.attrs["path_sources"] = {f"{r}" + (f" {w}" if w is not None else ""): n_src
+                                       for (r, w), n_src in sources.items()}
+    return table
