@@ -78,7 +78,8 @@ _LAZY = {
     "questionnaire": "kflow.interop",
 }
 _SUBPACKAGES = (
-    "datasets", "upgrading", "reporting", "measures", "roles", "outcomes", "graph", "interop"
+    "datasets", "upgrading", "reporting", "measures", "roles", "outcomes", "graph", "interop",
+    "scale",
 )
 
 

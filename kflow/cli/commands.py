@@ -155,9 +155,45 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _scale_inputs(args: argparse.Namespace) -> dict:
+    """The edge file and options of ``--engine`` (kflow.scale reads the files itself)."""
+    if args.dataset or len(args.ties) != 1 or args.orientation is None:
+        raise UsageError("kflow: --engine reads one edge file (Parquet or CSV, a glob allowed) "
+                         "with --orientation; give TIES and --orientation.")
+    options = {"orientation": args.orientation, "engine": args.engine, "firms": args.firms}
+    if args.engine == "spark":
+        from pyspark.sql import SparkSession
+
+        options["spark"] = SparkSession.builder.appName("kflow").getOrCreate()
+    return options
+
+
+def _scale_measures(args: argparse.Namespace) -> int:
+    from kflow import scale
+
+    options = _scale_inputs(args)
+    table = scale.centrality(args.ties[0], **options)
+    if args.external:
+        table = table.join(scale.external_openness(args.ties[0], args.external, **options))
+    return emit(table, args)
+
+
+def _scale_roles(args: argparse.Namespace) -> int:
+    from kflow import scale
+
+    if not args.external:
+        raise UsageError("kflow: roles --engine needs the outside ties: give --external FILE.")
+    table = scale.classify_roles(args.ties[0], args.external, external_axis=args.external_axis,
+                                 threshold=threshold_rule(args.threshold), **_scale_inputs(args))
+    print(table["role"].value_counts().to_string(), file=sys.stderr)
+    return emit(table, args)
+
+
 def measures(args: argparse.Namespace) -> int:
     from kflow.measures import centrality, external_openness
 
+    if args.engine:
+        return _scale_measures(args)
     survey = _one_layer(args, read_survey_from(args))
     table = centrality(survey, weighted=args.weighted, k=args.k, seed=args.seed)
     if args.k is not None:
@@ -170,6 +206,8 @@ def measures(args: argparse.Namespace) -> int:
 def roles(args: argparse.Namespace) -> int:
     from kflow.roles import classify_roles, knowledge_positions
 
+    if args.engine:
+        return _scale_roles(args)
     survey = _one_layer(args, read_survey_from(args))
     result = classify_roles(survey, **_axes(args))
     table = result.table.join(knowledge_positions(survey)[["position"]])

@@ -133,6 +133,13 @@ def _survey_arguments(p: argparse.ArgumentParser) -> None:
     layer.add_argument("--wave", metavar="W", help="the wave to analyse (default: the last)")
 
 
+def _engine_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=("duckdb", "spark"),
+                   help="compute out of core on DuckDB, or on Spark (national-scale edge files, "
+                   "Parquet or CSV; needs the scale or spark extra): degrees, strengths, "
+                   "external openness and roles")
+
+
 def _axis_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("cognitive roles")
     g.add_argument("--local-axis", default="degree",
@@ -188,6 +195,31 @@ def _report_arguments(p: argparse.ArgumentParser, default_dir: str | None) -> No
     _random_arguments(g)
 
 
+def _format_commands(sub) -> None:
+    """``export`` and ``questionnaire``: files for other tools, and the roster workbook."""
+    p = _sub(sub, "export", "write the survey with its roles and measures as DL, Pajek, "
+             "GraphML or GEXF")
+    _survey_arguments(p)
+    _axis_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", required=True,
+                   help="file to write (.dl, .net, .paj, .graphml, .gexf)")
+    p.add_argument("--format", choices=("dl", "net", "graphml", "gexf"),
+                   help="file format (default: from the suffix of FILE)")
+    p.add_argument("--no-results", action="store_true",
+                   help="write the ties and firm attributes only, without kflow's results")
+
+    p = _sub(sub, "questionnaire", "write a roster questionnaire workbook (one sheet per firm)")
+    p.add_argument("firms", metavar="FIRMS", help="firms table: firm_id (or id) and name")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
+    p.add_argument("--language", choices=("en", "es", "pt"), default="en",
+                   help="language of the fixed texts (default: en)")
+    p.add_argument("--question", help="the roster question (default: the technical-advice "
+                   "question of the cluster literature)")
+    p.add_argument("--scale", nargs=2, type=int, default=(0, 3), metavar=("MIN", "MAX"),
+                   help="answer scale (default: 0 3)")
+    p.add_argument("--firm-id", metavar="COL", help="firm id column of FIRMS")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kflow", description="Knowledge flows between the firms of a cluster.",
                      epilog="Run 'kflow COMMAND --help' for a command's options and an example.")
@@ -208,10 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     _random_arguments(p, permutations=None)
     _output_arguments(p)
 
+    _engine_argument(p)
+
     p = _sub(sub, "roles", "cognitive roles and knowledge positions per firm")
     _survey_arguments(p)
     _axis_arguments(p)
     _output_arguments(p)
+    _engine_argument(p)
 
     p = _sub(sub, "brokerage", "Gould-Fernandez brokerage per firm")
     _survey_arguments(p)
@@ -246,27 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "demo", "the gatekeeper report on the bundled demo cluster")
     _report_arguments(p, "kflow-report")
 
-    p = _sub(sub, "export", "write the survey with its roles and measures as DL, Pajek, "
-             "GraphML or GEXF")
-    _survey_arguments(p)
-    _axis_arguments(p)
-    p.add_argument("-o", "--output", metavar="FILE", required=True,
-                   help="file to write (.dl, .net, .paj, .graphml, .gexf)")
-    p.add_argument("--format", choices=("dl", "net", "graphml", "gexf"),
-                   help="file format (default: from the suffix of FILE)")
-    p.add_argument("--no-results", action="store_true",
-                   help="write the ties and firm attributes only, without kflow's results")
-
-    p = _sub(sub, "questionnaire", "write a roster questionnaire workbook (one sheet per firm)")
-    p.add_argument("firms", metavar="FIRMS", help="firms table: firm_id (or id) and name")
-    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the .xlsx to write")
-    p.add_argument("--language", choices=("en", "es", "pt"), default="en",
-                   help="language of the fixed texts (default: en)")
-    p.add_argument("--question", help="the roster question (default: the technical-advice "
-                   "question of the cluster literature)")
-    p.add_argument("--scale", nargs=2, type=int, default=(0, 3), metavar=("MIN", "MAX"),
-                   help="answer scale (default: 0 3)")
-    p.add_argument("--firm-id", metavar="COL", help="firm id column of FIRMS")
+    _format_commands(sub)
 
     p = _sub(sub, "datasets", "list the bundled datasets, or describe one")
     p.add_argument("name", nargs="?", help="a dataset name")
