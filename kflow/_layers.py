@@ -135,8 +135,17 @@ def per_layer(survey: Survey, relation, wave, compute) -> pd.DataFrame:
     keys = layer_keys(survey, relation, wave)
     if len(keys) == 1:
         return compute(*keys[0])
-    frames = {(r, w): compute(r, w) for r, w in keys}
-    return pd.concat(frames, names=[V.RELATION, V.WAVE])
+    frames = []
+    for r, w in keys:
+        table = compute(r, w)
+        # Built level by level: a survey without waves has wave None in every row, which
+        # pd.concat's keys would turn into NaN and then fail to find.
+        table.index = pd.MultiIndex.from_arrays(
+            [[r] * len(table), [w] * len(table), table.index],
+            names=[V.RELATION, V.WAVE, table.index.name],
+        )
+        frames.append(table)
+    return pd.concat(frames)
 
 
 def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[str, str | None]:

@@ -537,3 +537,14 @@ def test_sampled_paths_repeat_with_the_seed_and_match_igraph_sources():
     np.testing.assert_allclose(a["betweenness_raw"].loc[s.firm_ids].to_numpy(), direct)
     with pytest.raises(kflow.ParameterError):
         kflow.centrality(s, k=0)
+
+
+def test_several_relations_without_waves_give_one_long_table():
+    ties = pd.DataFrame({"source": ["A", "A", "B", "C"], "target": ["B", "C", "C", "A"],
+                         "relation": ["advice", "advice", "advice", "trust"]})
+    s = kflow.read_survey(ties, orientation="flow")
+    c = kflow.centrality(s, measures=["out_degree"])
+    assert c.index.names == ["relation", "wave", "firm_id"]
+    # counted by hand: advice A -> B, A -> C, B -> C; trust C -> A
+    assert c.loc["advice"]["out_degree"].tolist() == [2.0, 1.0, 0.0]
+    assert c.loc["trust"]["out_degree"].tolist() == [0.0, 0.0, 1.0]
