@@ -111,7 +111,8 @@ def step(name: str, paths: dict) -> float:
     elif name == "pipeline duckdb":
         from kflow import scale
 
-        scale.classify_roles(paths["parquet"], paths["ext"], orientation="flow")
+        scale.classify_roles(paths["parquet"], paths["ext"], orientation="flow",
+                             memory_limit=paths.get("memory_limit"))
     elif name == "networkx":
         _networkx_pipeline(paths)
     elif name.startswith("brokerage"):
@@ -305,7 +306,7 @@ def _big_parquet(m: int, folder: Path) -> dict:
     import pyarrow.parquet as pq
 
     rng = np.random.default_rng(5)
-    n = m // 10
+    n = max(m // 100, 10)  # a national network: about 100 links per firm (Belgium-like)
     path = folder / "big.parquet"
     writer = None
     for start in range(0, m, 10_000_000):
@@ -318,7 +319,7 @@ def _big_parquet(m: int, folder: Path) -> dict:
     ext = pd.DataFrame({"firm_id": "F" + pd.Series(rng.integers(0, n, n // 5)).astype(str),
                         "actor": "A" + pd.Series(rng.integers(0, 1000, n // 5)).astype(str)})
     ext.drop_duplicates().to_csv(folder / "big_external.csv", index=False)
-    return {"parquet": str(path), "ext": str(folder / "big_external.csv")}
+    return {"parquet": str(path), "ext": str(folder / "big_external.csv"), "memory_limit": "1GB"}
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ _PATHS = {"betweenness", "betweenness_raw", "closeness_out", "closeness_in"}
 
 def flow_graph(layer: Layer) -> ig.Graph:
     """The layer as a directed igraph Graph; vertex i is ``layer.firm_ids[i]``."""
-    g = ig.Graph(n=layer.n, edges=np.column_stack([layer.src, layer.dst]), directed=True)
+    g = ig.Graph(n=layer.n, directed=True)
+    g.add_edges(np.column_stack([layer.src, layer.dst]))  # from the array: no Python tuples
     g.es["weight"] = layer.weight
     return g
 

@@ -12,6 +12,7 @@ self-ties and zero values left out and repeated pairs merged by their largest va
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ def connect(engine: Any = "duckdb", *, spark: Any = None, memory_limit: str | No
         con = ibis.duckdb.connect()
         if memory_limit is not None:
             con.raw_sql(f"SET memory_limit = '{_memory(memory_limit)}'")
+            # beyond the limit DuckDB spills to disk, in the system's temporary folder
+            spill = Path(tempfile.gettempdir()) / "kflow-duckdb"
+            con.raw_sql(f"SET temp_directory = '{spill.as_posix()}'")
         return con
     if engine == "spark":
         if spark is None:

@@ -144,6 +144,7 @@ def external_openness(
     engine: Any = "duckdb",
     firms: Any = None,
     spark: Any = None,
+    memory_limit: str | None = None,
 ) -> pd.DataFrame:
     r"""Outside ties per firm, computed out of core or on a cluster.
 
@@ -154,7 +155,7 @@ def external_openness(
     external : path, glob, pandas.DataFrame or Ibis table
         ``firm_id``, ``actor``, optional ``actor_type``, ``direction`` (``in``/``out``, default
         ``in``) and ``weight``.
-    orientation, engine, firms, spark
+    orientation, engine, firms, spark, memory_limit
         As in :func:`centrality`.
 
     Returns
@@ -187,7 +188,7 @@ def external_openness(
     >>> kflow.scale.external_openness(edges, ext, orientation="flow")["external_ties"].tolist()
     [2.0, 0.0]
     """
-    con = connect(engine, spark=spark)
+    con = connect(engine, spark=spark, memory_limit=memory_limit)
     flow = flow_edges(con, edges, orientation)
     ext = _external(con, external)
     ids, flags = _roster(con, firms, flow, ext)
@@ -256,6 +257,7 @@ def classify_roles(
     external_axis: str = "external_ties",
     firms: Any = None,
     spark: Any = None,
+    memory_limit: str | None = None,
 ) -> pd.DataFrame:
     r"""Cognitive roles (technological gatekeeper, external star, active mutual exchanger,
     isolated firm) computed out of core or on a cluster.
@@ -268,7 +270,7 @@ def classify_roles(
     ----------
     edges, external : path, glob, pandas.DataFrame or Ibis table
         As in :func:`external_openness`.
-    orientation, engine, firms, spark
+    orientation, engine, firms, spark, memory_limit
         As in :func:`centrality`; n counts the firms of ``firms`` when given, else the firms
         the edges and the external table name.
     threshold : rule or dict
@@ -309,10 +311,10 @@ def classify_roles(
         raise bad_parameter("kflow.scale.classify_roles", "external_axis",
                             "'external_ties' or 'external_strength'", external_axis)
     rule = split_rule(threshold, "kflow.scale.classify_roles")
-    degrees = centrality(edges, orientation=orientation, engine=engine,
-                         measures=("out_degree", "in_degree"), firms=firms, spark=spark)
-    openness = external_openness(edges, external, orientation=orientation, engine=engine,
-                                 firms=firms, spark=spark)
+    shared = {"orientation": orientation, "engine": engine, "firms": firms, "spark": spark,
+              "memory_limit": memory_limit}
+    degrees = centrality(edges, measures=("out_degree", "in_degree"), **shared)
+    openness = external_openness(edges, external, **shared)
     n = len(degrees)
     scale = 2 * (n - 1) if n > 1 else np.nan
     local = ((degrees["out_degree"] + degrees["in_degree"]) / scale).rename("local_score")
@@ -329,6 +331,7 @@ def brokerage_counts(
     orientation: str,
     engine: Any = "duckdb",
     spark: Any = None,
+    memory_limit: str | None = None,
 ) -> pd.DataFrame:
     r"""Gould-Fernandez brokerage counts of every firm, computed out of core or on a cluster.
 
@@ -338,7 +341,7 @@ def brokerage_counts(
         As in :func:`centrality`.
     groups : path, glob, pandas.DataFrame or Ibis table
         ``firm_id`` and ``group``: the group of every firm the edges name.
-    orientation, engine, spark
+    orientation, engine, spark, memory_limit
         As in :func:`centrality`.
 
     Returns
@@ -374,7 +377,7 @@ def brokerage_counts(
     """
     from kflow.scale.paths import broker_counts
 
-    con = connect(engine, spark=spark)
+    con = connect(engine, spark=spark, memory_limit=memory_limit)
     flow = flow_edges(con, edges, orientation)
     g = table(con, groups, "groups")
     require(g, (V.FIRM_ID, "group"), "groups")
