@@ -3,7 +3,9 @@ pyspark and Java are installed (CI installs them)."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -113,23 +115,29 @@ def test_duplicates_and_zeros_follow_read_survey():
     assert np.isclose(got["in_strength"].sum(), 3.0)
 
 
-def _spark():
+@pytest.fixture(scope="module")
+def spark():
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("Spark needs Java")
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master("local[1]").appName("kflow-tests")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-            .getOrCreate())
+    session = (SparkSession.builder.master("local[1]").appName("kflow-tests")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .getOrCreate())
+    yield session
+    session.stop()
+    with warnings.catch_warnings():  # py4j's sockets, closed by the collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.mark.slow
 # PySpark's own pandas conversions predate pandas 3 and warn; the values are checked below.
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 @pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
-def test_spark_local_equals_the_in_memory_tables():
-    spark = _spark()
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_spark_local_equals_the_in_memory_tables(spark):
     orientation, edges, firms, ext = _files("wine_cluster")
     survey = kflow.datasets.load_network("wine_cluster")
     got = scale.centrality(edges, orientation=orientation, firms=firms, engine="spark",
