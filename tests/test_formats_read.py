@@ -54,6 +54,16 @@ def test_dl_with_two_matrices_matches_the_published_edge_lists():
     assert table["records_used"] + table["records_dropped"] == 200
 
 
+def test_dl_written_by_r_sna_matches_the_published_edge_lists():
+    # tests/reference/make_format_golden.R writes the file with sna::write.dl (edgelist1 data,
+    # quoted labels, matrix labels, '!' between the two matrices).
+    s = kflow.read_survey(FORMATS / "knoke_sna_write_dl.dl", orientation="flow")
+    assert s.relations == ["KNOKI", "KNOKM"]
+    for level, relation in (("KNOKI", "information"), ("KNOKM", "money")):
+        published = pd.read_csv(KNOKE / f"{relation}_edges.csv", dtype=str)
+        assert _arcs(s, level) == {(a, b, 1.0) for a, b in published.itertuples(index=False)}
+
+
 def test_dl_arc_is_a_roster_row_so_orientation_decides_the_flow(tmp_path):
     path = _write(tmp_path, "asks.dl", "DL N=3\nLABELS:\nA,B,C\nDATA:\n0 2 0\n0 0 0\n1 0 0\n")
     asks = kflow.read_survey(path, orientation="asks")

@@ -23,3 +23,20 @@ parts <- paj$partitions
 parts$firm_id <- network.vertex.names(paj$networks[[1]])
 write.csv(parts, file.path(out_dir, "network_cluster_paj_partitions.csv"), row.names = FALSE)
 cat("network", as.character(packageVersion("network")), "\n")
+
+# A UCINET DL file written by another tool: R sna's write.dl, with the two Knoke relations as
+# one graph stack (edgelist1 data, quoted labels, matrix labels, '!' between matrices). The test
+# reads it and compares the ties with the published edge lists.
+suppressMessages(library(sna))
+nodes <- read.csv("datasets/knoke_bureaucracies/nodes.csv", colClasses = "character")
+ids <- nodes$label
+stack <- array(0, dim = c(2, length(ids), length(ids)))
+for (k in 1:2) {
+  e <- read.csv(file.path("datasets/knoke_bureaucracies",
+                          c("information_edges.csv", "money_edges.csv")[k]),
+                colClasses = "character")
+  stack[cbind(k, match(e$source, ids), match(e$target, ids))] <- 1
+}
+write.dl(stack, "tests/data/formats/knoke_sna_write_dl.dl", vertex.lab = ids,
+         matrix.lab = c("KNOKI", "KNOKM"))
+cat("sna", as.character(packageVersion("sna")), "\n")
