@@ -237,7 +237,9 @@ def child(args: argparse.Namespace) -> None:
 
 def measure(name: str, paths: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", name, "--child-paths",
-                          json.dumps(paths)], capture_output=True, text=True, check=True)
+                          json.dumps(paths)], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"step {name!r} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow.exceptions import DataError, bad_parameter
 
-__all__ = ["connect", "flow_edges", "require", "run", "table"]
+__all__ = ["Flow", "connect", "flow_edges", "require", "run", "table"]
 
 ENGINES = ("duckdb", "spark")
 # The column names read_survey takes by default: the first of a pair is the respondent's.
@@ -35,6 +35,9 @@ def connect(engine: Any = "duckdb", *, spark: Any = None, memory_limit: str | No
 
     if engine == "duckdb":
         con = ibis.duckdb.connect()
+        # Results are put in firm order afterwards; without insertion order DuckDB can spill
+        # every operator to disk and stay within the memory limit.
+        con.raw_sql("SET preserve_insertion_order = false")
         if memory_limit is not None:
             con.raw_sql(f"SET memory_limit = '{_memory(memory_limit)}'")
             # beyond the limit DuckDB spills to disk, in the system's temporary folder
@@ -106,8 +109,8 @@ def require(t, columns: tuple[str, ...], what: str) -> None:
         )
 
 
-def flow_edges(con, edges: Any, orientation: str):
-    """Knowledge-flow ties ``src -> dst`` with ``w`` (see the module)."""
+def flow_edges(con, edges: Any, orientation: str) -> Flow:
+    """Knowledge-flow ties ``src -> dst`` with ``w`` (see the module), as a :class:`Flow`."""
     import ibis
 
     if orientation not in V.ORIENTATIONS:
@@ -127,10 +130,42 @@ def flow_edges(con, edges: Any, orientation: str):
     first, second = t[lowered[pair[0]]].cast("string"), t[lowered[pair[1]]].cast("string")
     src, dst = (second, first) if orientation == "asks" else (first, second)
     flow = t.select(src=src, dst=dst, w=weight)
-    flow = flow.filter((flow.src != flow.dst) & (flow.w != 0) & flow.src.notnull()
-                       & flow.dst.notnull())
+    flow = flow.filter((flow.src != flow.dst) & flow.src.notnull() & flow.dst.notnull())
+    # The firms the answers name, zeros included (a firm named with 0 is on the roster, as in
+    # read_survey); read from the rows, not from the merged pairs.
+    named = flow.select(firm=flow.src).union(flow.select(firm=flow.dst)).distinct()
+    flow = flow.filter(flow.w != 0)
     negative = run(con, flow.filter(flow.w < 0).count())
     if negative:
         raise DataError(f"kflow.scale: {negative} edges have a negative weight; tie values "
                         "cannot be negative (0 = no tie). Correct them, or filter them out.")
-    return flow.group_by(["src", "dst"]).aggregate(w=flow.w.max())
+    # Firm ids become integer codes once: merging repeated pairs and every later aggregate
+    # then hash integers, which DuckDB spills to disk within its memory limit (text keys of a
+    # hundred million pairs do not fit).
+    # numbered in id order, so that every query that recomputes the codes gets the same ones
+    codes = named.mutate(code=ibis.row_number().over(order_by=named.firm))
+    s_codes = codes.select(s_firm=codes.firm, s_code=codes.code)
+    d_codes = codes.select(d_firm=codes.firm, d_code=codes.code)
+    coded = flow.join(s_codes, flow.src == s_codes.s_firm).join(d_codes,
+                                                                 flow.dst == d_codes.d_firm)
+    coded = coded.select(src=coded.s_code, dst=coded.d_code, w=coded.w)
+    pairs = coded.group_by(["src", "dst"]).aggregate(w=coded.w.max())
+    return Flow(pairs=pairs, named=named, codes=codes)
+
+
+class Flow:
+    """Knowledge-flow ties of an edge table: ``pairs`` (integer ``src``, ``dst`` and the value
+    ``w``), ``named`` (the firms the edges name, column ``firm``) and ``codes`` (``firm`` and
+    its integer ``code``)."""
+
+    def __init__(self, pairs, named, codes) -> None:
+        self.pairs, self.named, self.codes = pairs, named, codes
+        self._names: pd.Series | None = None
+
+    def decode(self, con, codes: pd.Series) -> pd.Series:
+        """Firm ids of integer codes (the code table is fetched once)."""
+        if self._names is None:
+            table = run(con, self.codes)
+            self._names = pd.Series(table["firm"].astype(str).to_numpy(),
+                                    index=table["code"].to_numpy())
+        return pd.Series(self._names.reindex(codes.to_numpy()).to_numpy(), index=codes.index)

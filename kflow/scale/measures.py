@@ -24,7 +24,7 @@ _USES = {"out_degree": "out", "out_strength": "out", "in_degree": "in", "in_stre
 _TRUE = {"1", "true", "yes", "y", "t"}
 
 
-def _roster(con, firms: Any, edges_flow, ext=None) -> tuple[list[str], pd.Series | None]:
+def _roster(con, firms: Any, named, ext=None) -> tuple[list[str], pd.Series | None]:
     """The firm ids (natural order) and, when the firms table has one, the respondent flags."""
     if firms is not None:
         t = table(con, firms, "firms")
@@ -38,11 +38,9 @@ def _roster(con, firms: Any, edges_flow, ext=None) -> tuple[list[str], pd.Series
             text = frame[V.RESPONDENT].astype(str).str.strip().str.lower()
             flags = pd.Series(text.isin(_TRUE).to_numpy(), index=frame[V.FIRM_ID])
         return ids, flags
-    parts = [edges_flow.select(firm=edges_flow.src), edges_flow.select(firm=edges_flow.dst)]
     if ext is not None:
-        parts.append(ext.select(firm=ext[V.FIRM_ID].cast("string")))
-    union = parts[0].union(*parts[1:]).distinct()
-    return V.sorted_ids(run(con, union)["firm"].astype(str)), None
+        named = named.union(ext.select(firm=ext[V.FIRM_ID].cast("string"))).distinct()
+    return V.sorted_ids(run(con, named)["firm"].astype(str)), None
 
 
 def _unknown_sides(flags: pd.Series | None, ids: list[str], orientation: str):
@@ -121,13 +119,15 @@ def centrality(
                             f"a tuple drawn from {DEGREE_MEASURES}", unknown[0])
     con = connect(engine, spark=spark, memory_limit=memory_limit)
     flow = flow_edges(con, edges, orientation)
-    ids, flags = _roster(con, firms, flow)
-    out = run(con, flow.group_by(firm=flow.src).aggregate(
-        out_degree=flow.dst.count(), out_strength=flow.w.sum()))
-    inn = run(con, flow.group_by(firm=flow.dst).aggregate(
-        in_degree=flow.src.count(), in_strength=flow.w.sum()))
+    ids, flags = _roster(con, firms, flow.named)
+    pairs = flow.pairs
+    out = run(con, pairs.group_by(code=pairs.src).aggregate(
+        out_degree=pairs.dst.count(), out_strength=pairs.w.sum()))
+    inn = run(con, pairs.group_by(code=pairs.dst).aggregate(
+        in_degree=pairs.src.count(), in_strength=pairs.w.sum()))
     result = pd.DataFrame(index=pd.Index(ids, name=V.FIRM_ID))
-    result = result.join(out.set_index("firm")).join(inn.set_index("firm"))
+    for part in (out, inn):
+        result = result.join(part.set_index(flow.decode(con, part["code"])).drop(columns="code"))
     result = result[list(measures)].fillna(0.0).astype(float)
     unknown_in, unknown_out = _unknown_sides(flags, ids, orientation)
     for column in measures:
@@ -191,7 +191,7 @@ def external_openness(
     con = connect(engine, spark=spark, memory_limit=memory_limit)
     flow = flow_edges(con, edges, orientation)
     ext = _external(con, external)
-    ids, flags = _roster(con, firms, flow, ext)
+    ids, flags = _roster(con, firms, flow.named, ext)
     frame = _openness_frame(con, flow, ext, ids)
     if flags is not None:
         non = ~flags.reindex(ids, fill_value=True).to_numpy(dtype=bool)
@@ -228,9 +228,11 @@ def _openness_frame(con, flow, ext, ids: list[str]) -> pd.DataFrame:
         by_dir[direction] = run(con, part.group_by(V.FIRM_ID).aggregate(
             ties=part.actor.nunique(), strength=part.weight.sum(),
             types=part.actor_type.nunique())).set_index(V.FIRM_ID)
-    pairs = flow.select(firm=flow.src, other=flow.dst).union(
-        flow.select(firm=flow.dst, other=flow.src)).distinct()
-    local = run(con, pairs.group_by("firm").aggregate(n=pairs.other.count()))
+    edges = flow.pairs
+    pairs = edges.select(code=edges.src, other=edges.dst).union(
+        edges.select(code=edges.dst, other=edges.src)).distinct()
+    local = run(con, pairs.group_by("code").aggregate(n=pairs.other.count()))
+    local["firm"] = flow.decode(con, local["code"])
     anyext = run(con, ext.group_by(V.FIRM_ID).aggregate(n=ext.actor.nunique()))
     frame = pd.DataFrame(index=pd.Index(ids, name=V.FIRM_ID))
     frame["external_ties"] = by_dir["in"]["ties"]
@@ -382,10 +384,13 @@ def brokerage_counts(
     g = table(con, groups, "groups")
     require(g, (V.FIRM_ID, "group"), "groups")
     g = g.select(firm=g[V.FIRM_ID].cast("string"), grp=g["group"].cast("string"))
-    ids, _ = _roster(con, None, flow)
+    ids, _ = _roster(con, None, flow.named)
     missing = sorted(set(ids) - set(run(con, g)["firm"].astype(str)))
     if missing:
         raise DataError(f"kflow.scale.brokerage_counts: {len(missing)} firms of the edges have "
                         f"no group (first: {missing[0]!r}); give every firm a group.")
-    counts = broker_counts(con, flow, g)
+    codes = flow.codes
+    coded = g.join(codes, g.firm == codes.firm).select(firm=codes.code, grp=g.grp)
+    counts = broker_counts(con, flow.pairs, coded)
+    counts.index = flow.decode(con, pd.Series(counts.index)).to_numpy()
     return counts.reindex(ids).fillna(0.0).astype(float).rename_axis(V.FIRM_ID)

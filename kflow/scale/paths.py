@@ -80,14 +80,15 @@ def _closed(E):
 
 
 def broker_counts(con, flow, g) -> pd.DataFrame:
-    """Raw brokerage counts per firm (columns of ``BROKERAGE_ROLES``), indexed by firm id."""
+    """Raw brokerage counts per node (columns of ``BROKERAGE_ROLES``), indexed as the
+    ``firm`` column of ``g`` (kflow.scale passes integer codes)."""
     E = _grouped_edges(flow, g)
     h = run(con, _histograms(E, g)).set_index("b")
     c = run(con, _closed(E)).set_index("b").reindex(h.index).fillna(0)
     in_other = h["in_all"] - h["in_same"]
     out_other = h["out_all"] - h["out_same"]
     io_other = h["io_all"] - h["in_same"] * h["out_same"]
-    out = pd.DataFrame(index=h.index.astype(str))
+    out = pd.DataFrame(index=h.index)
     values = {
         "coordinator": h["in_same"] * h["out_same"] - h["r_same"],
         "itinerant": io_other - (h["r_all"] - h["r_same"]),
