@@ -321,7 +321,7 @@ def _big_parquet(m: int, folder: Path) -> dict:
     ext = pd.DataFrame({"firm_id": "F" + pd.Series(rng.integers(0, n, n // 5)).astype(str),
                         "actor": "A" + pd.Series(rng.integers(0, 1000, n // 5)).astype(str)})
     ext.drop_duplicates().to_csv(folder / "big_external.csv", index=False)
-    return {"parquet": str(path), "ext": str(folder / "big_external.csv"), "memory_limit": "1GB"}
+    return {"parquet": str(path), "ext": str(folder / "big_external.csv"), "memory_limit": "700MB"}
 
 
 if __name__ == "__main__":
