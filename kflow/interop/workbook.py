@@ -239,7 +239,9 @@ def _outside_block(sheet, plan, texts: dict, lo: int, hi: int, fill) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     heading = plan.first_outside - 2
-    _put(sheet[f"A{heading}"], texts["outside"], bold=True)
+    _put(sheet[f"A{heading}"], texts["outside"], bold=True, wrap=True)
+    sheet.merge_cells(f"A{heading}:D{heading}")
+    sheet.row_dimensions[heading].height = 45
     for col, key in zip("ABCD", ("actor", "type", "direction", "importance"), strict=True):
         _put(sheet[f"{col}{heading + 1}"], texts[key], bold=True, wrap=True)
     sheet.row_dimensions[heading + 1].height = 45
