@@ -74,30 +74,42 @@ def place_labels(
 
 def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color, frame,
                    placed, markers, own, gid):
+    """The first free position around ``point``. The text is measured once; each candidate's
+    box is computed from that size, and only a free one is drawn and checked as drawn."""
+    style = {"fontsize": fontsize, "color": color, "zorder": 4, "gid": gid}
+    width, height = _text_size(ax, renderer, text, style)
+    to_px = ax.figure.dpi / 72.0
+    x, y = ax.transData.transform(np.asarray(point, dtype=float).reshape(1, 2))[0]
     for distance in distances:
+        step = radius + distance
         for dx, dy in _DIRECTIONS:
-            step = radius + distance
-            artist = ax.annotate(
-                text,
-                point,
-                xytext=(dx * step, dy * step),
-                textcoords="offset points",
-                ha=_ALIGN[dx],
-                va=_VALIGN[dy],
-                fontsize=fontsize,
-                color=color,
-                zorder=4,
-                gid=gid,
-            )
+            ax_, ay_ = x + dx * step * to_px, y + dy * step * to_px
+            x0 = ax_ - width * {1: 0.0, 0: 0.5, -1: 1.0}[dx]
+            y0 = ay_ - height * {1: 0.0, 0: 0.5, -1: 1.0}[dy]
+            guess = Bbox.from_bounds(x0, y0, width, height).padded(1.0)
+            if not _free(guess, frame, placed, markers, own):
+                continue
+            artist = ax.annotate(text, point, xytext=(dx * step, dy * step),
+                                 textcoords="offset points", ha=_ALIGN[dx], va=_VALIGN[dy],
+                                 **style)
             box = artist.get_window_extent(renderer).padded(1.0)
-            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            clash = any(box.overlaps(b) for b in placed) or any(
-                box.overlaps(m) for k, m in enumerate(markers) if k != own
-            )
-            if inside and not clash:
+            if _free(box, frame, placed, markers, own):
                 return box
             artist.remove()
     return None
+
+
+def _text_size(ax, renderer, text, style) -> tuple[float, float]:
+    probe = ax.annotate(text, (0, 0), xytext=(0, 0), textcoords="offset points", **style)
+    box = probe.get_window_extent(renderer)
+    probe.remove()
+    return box.width, box.height
+
+
+def _free(box: Bbox, frame: Bbox, placed, markers, own: int) -> bool:
+    inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+    return inside and not (any(box.overlaps(b) for b in placed) or any(
+        box.overlaps(m) for k, m in enumerate(markers) if k != own))
 
 
 def label_boxes(fig, prefix: str = LABEL_GID) -> list[Bbox]:
