@@ -1,4 +1,4 @@
-"""A text progress bar on stderr for the report's steps (shown only in a terminal)."""
+"""A progress bar on stderr for the report's steps (tqdm; shown only in a terminal)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ __all__ = ["progress_bar"]
 
 
 def progress_bar(enabled: bool):
-    """A text progress bar on stderr for the report's steps (shown only in a terminal)."""
+    """A function to call once per report step, drawing a tqdm bar on stderr; None when not
+    ``enabled`` (output that is not a terminal gets no bar)."""
     if not enabled:
         return None
+    from tqdm import tqdm
+
     from kflow.reporting import N_STEPS
 
-    total = N_STEPS
-    done = [0]
+    bar = tqdm(total=N_STEPS, file=sys.stderr, unit="step", ascii=" #", ncols=80,
+               bar_format="[{bar:20}] {n_fmt}/{total_fmt} {desc}")
 
     def show(message: str) -> None:
-        done[0] = min(done[0] + 1, total)
-        filled = round(20 * done[0] / total)
-        bar = "#" * filled + "-" * (20 - filled)
-        end = "\n" if done[0] == total else ""
-        print(f"\r[{bar}] {done[0]}/{total} {message:<45}", end=end, file=sys.stderr, flush=True)
+        bar.set_description_str(message, refresh=False)
+        bar.update(1)
+        if bar.n >= N_STEPS:
+            bar.close()
 
     return show
