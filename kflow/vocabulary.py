@@ -28,6 +28,15 @@ UNKNOWN_ACTOR_TYPE = "unspecified"
 TIE_COLUMNS = (SOURCE, TARGET, WEIGHT, RELATION)
 EXTERNAL_COLUMNS = (FIRM_ID, ACTOR, ACTOR_TYPE, DIRECTION, WEIGHT)
 
+# Default column names of tie tables, tried case-insensitively when the caller names none (by
+# read_survey and kflow.scale). For "asks" and "gives" files the first column of a pair holds
+# the respondent, the second the named firm.
+PAIR_DEFAULTS = (("source", "target"), ("respondent", "alter"), ("ego", "alter"), ("from", "to"))
+WEIGHT_DEFAULTS = ("weight", "value")
+# How a yes/no column (respondent) may be written.
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "f"})
+
 # Which question an input file answers; see read_survey.
 ORIENTATIONS = ("asks", "gives", "flow")
 LAYOUTS = ("auto", "edgelist", "matrix", "questionnaire")

@@ -18,14 +18,8 @@ from kflow.exceptions import SurveyError, bad_parameter
 from kflow.io.tables import Table, parse_numbers
 from kflow.survey import DROPPED_COLUMNS
 
-# Default column names, tried case-insensitively when the caller names none. For "asks" and
-# "gives" files the first column of a pair holds the respondent, the second the named firm.
-PAIR_DEFAULTS = (("source", "target"), ("respondent", "alter"), ("ego", "alter"), ("from", "to"))
-WEIGHT_DEFAULTS = ("weight", "value")
 FIRM_ID_DEFAULTS = ("firm_id", "id", "firm")
 ACTOR_TYPE_DEFAULTS = ("actor_type", "type")
-TRUE_WORDS = {"1", "true", "yes", "y", "t"}
-FALSE_WORDS = {"0", "false", "no", "n", "f"}
 
 
 @dataclass

@@ -9,7 +9,6 @@ from kflow.exceptions import SurveyError
 from kflow.io._common import (
     ACTOR_TYPE_DEFAULTS,
     FIRM_ID_DEFAULTS,
-    WEIGHT_DEFAULTS,
     Drops,
     clean_weights,
     drop_blank_rows,
@@ -20,6 +19,7 @@ from kflow.io._common import (
     unused_columns,
 )
 from kflow.io.tables import Table, load_table
+from kflow.vocabulary import WEIGHT_DEFAULTS
 
 __all__ = ["check_actor_names", "read_external"]
 

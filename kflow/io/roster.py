@@ -15,9 +15,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
 from kflow.io._common import (
-    FALSE_WORDS,
     FIRM_ID_DEFAULTS,
-    TRUE_WORDS,
     Drops,
     drop_blank_rows,
     find_column,
@@ -25,6 +23,7 @@ from kflow.io._common import (
 )
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.io.ties import TieRecords
+from kflow.vocabulary import FALSE_WORDS, TRUE_WORDS
 
 __all__ = ["MEMBERSHIP_COLUMN", "read_roster", "resolve_roster"]
 

@@ -17,8 +17,6 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
 from kflow.io._common import (
-    PAIR_DEFAULTS,
-    WEIGHT_DEFAULTS,
     Drops,
     check_weights,
     drop_blank_rows,
@@ -30,6 +28,7 @@ from kflow.io._common import (
     unused_columns,
 )
 from kflow.io.tables import Table, load_table, parse_numbers
+from kflow.vocabulary import PAIR_DEFAULTS, WEIGHT_DEFAULTS
 
 __all__ = ["TieRecords", "orient", "read_ties"]
 

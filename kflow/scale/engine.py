@@ -24,9 +24,6 @@ from kflow.exceptions import DataError, bad_parameter
 __all__ = ["Flow", "connect", "flow_edges", "require", "run", "table"]
 
 ENGINES = ("duckdb", "spark")
-# The column names read_survey takes by default: the first of a pair is the respondent's.
-PAIRS = (("source", "target"), ("respondent", "alter"), ("ego", "alter"), ("from", "to"))
-WEIGHTS = ("weight", "value")
 
 
 def connect(engine: Any = "duckdb", *, spark: Any = None, memory_limit: str | None = None):
@@ -118,14 +115,14 @@ def flow_edges(con, edges: Any, orientation: str) -> Flow:
                             orientation)
     t = table(con, edges, "edges")
     lowered = {c.lower(): c for c in t.columns}
-    pair = next((p for p in PAIRS if p[0] in lowered and p[1] in lowered), None)
+    pair = next((p for p in V.PAIR_DEFAULTS if p[0] in lowered and p[1] in lowered), None)
     if pair is None:
         raise DataError(
             f"kflow.scale: the edges table has no pair of tie columns (looked for "
-            f"{', '.join(f'{a!r}/{b!r}' for a, b in PAIRS)}); its columns are "
+            f"{', '.join(f'{a!r}/{b!r}' for a, b in V.PAIR_DEFAULTS)}); its columns are "
             f"{', '.join(map(repr, t.columns))}. Rename them."
         )
-    wcol = next((lowered[w] for w in WEIGHTS if w in lowered), None)
+    wcol = next((lowered[w] for w in V.WEIGHT_DEFAULTS if w in lowered), None)
     weight = t[wcol].cast("float64") if wcol is not None else ibis.literal(1.0, type="float64")
     first, second = t[lowered[pair[0]]].cast("string"), t[lowered[pair[1]]].cast("string")
     src, dst = (second, first) if orientation == "asks" else (first, second)

@@ -21,7 +21,6 @@ __all__ = ["brokerage_counts", "centrality", "classify_roles", "external_opennes
 
 DEGREE_MEASURES = ("out_degree", "in_degree", "out_strength", "in_strength")
 _USES = {"out_degree": "out", "out_strength": "out", "in_degree": "in", "in_strength": "in"}
-_TRUE = {"1", "true", "yes", "y", "t"}
 
 
 def _roster(con, firms: Any, named, ext=None) -> tuple[list[str], pd.Series | None]:
@@ -36,7 +35,7 @@ def _roster(con, firms: Any, named, ext=None) -> tuple[list[str], pd.Series | No
         flags = None
         if V.RESPONDENT in frame.columns:
             text = frame[V.RESPONDENT].astype(str).str.strip().str.lower()
-            flags = pd.Series(text.isin(_TRUE).to_numpy(), index=frame[V.FIRM_ID])
+            flags = pd.Series(text.isin(V.TRUE_WORDS).to_numpy(), index=frame[V.FIRM_ID])
         return ids, flags
     if ext is not None:
         named = named.union(ext.select(firm=ext[V.FIRM_ID].cast("string"))).distinct()
