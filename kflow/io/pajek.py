@@ -36,6 +36,7 @@ class _Network:
     ids: list[str] = field(default_factory=list)
     vertex_times: dict[str, str] = field(default_factory=dict)
     arcs: list[tuple] = field(default_factory=list)   # (line, a, b, value, label, times)
+    matrix_rows: dict[str | None, int] = field(default_factory=dict)  # rows read per *Matrix
 
 
 @dataclass
@@ -198,12 +199,11 @@ def _ties(state: _State, section: str, arg: str, line: str, number: int) -> None
     if section == "*matrix":
         _matrix_row(state, net, plain, number, label, times)
         return
-    ends = [_vertex_id(state, net, t, number) for t in plain[:2]] if section in (
-        "*arcs", "*edges") else None
     if section in ("*arcs", "*edges"):
         if len(plain) < 2:
             raise SurveyError(f"{state.path.name}, line {number}: {line!r}: an arc needs two "
                               "vertex numbers.")
+        ends = [_vertex_id(state, net, t, number) for t in plain[:2]]
         value = plain[2] if len(plain) > 2 and plain[2] not in ("l", "c", "w", "p") else "1"
         pairs = [(ends[0], ends[1])] + ([(ends[1], ends[0])] if section == "*edges" else [])
     else:
@@ -213,16 +213,16 @@ def _ties(state: _State, section: str, arg: str, line: str, number: int) -> None
         pairs = [(ego, a) for a in alters]
         if section == "*edgeslist":
             pairs += [(a, ego) for a in alters]
-    net.arcs += [(number, a, b, value, label, times, "a") for a, b in pairs]
+    net.arcs += [(number, a, b, value, label, times) for a, b in pairs]
 
 
 def _matrix_row(state: _State, net: _Network, values: list[str], number: int, label, times):
-    done = sum(1 for a in net.arcs if a[6] == "m" and a[4] == label)
-    i = done // max(len(net.ids), 1)
+    i = net.matrix_rows.get(label, 0)
     if len(values) != len(net.ids) or i >= len(net.ids):
         raise SurveyError(f"{state.path.name}, line {number}: a *Matrix row holds one value per "
                           f"vertex ({len(net.ids)}); this one holds {len(values)}.")
-    net.arcs += [(number, net.ids[i], net.ids[j], v, label, times, "m")
+    net.matrix_rows[label] = i + 1
+    net.arcs += [(number, net.ids[i], net.ids[j], v, label, times)
                  for j, v in enumerate(values)]
 
 
@@ -275,12 +275,13 @@ def _records(state: _State, networks: list[_Network]) -> tuple[list[tuple], list
         return (net.name if many else "", (label or "") if several[net.name] or not many else "")
 
     labels = sorted({key_of(net, a[4]) for net in networks for a in net.arcs})
+    position = {key: k for k, key in enumerate(labels, start=1)}
     rows: list[tuple] = []
     for net in networks:
-        for line, a, b, value, label, times, _ in net.arcs:
+        for line, a, b, value, label, times in net.arcs:
             key = key_of(net, label)
             name = " / ".join(k for k in key if k) or None
-            relation = relation_name(name, labels.index(key) + 1, len(labels))
+            relation = relation_name(name, position[key], len(labels))
             waves = _expand(times, points, state, line, state.wave_names) if points else [None]
             rows += [(line, a, b, value, relation, w) for w in waves]
     return rows, points
