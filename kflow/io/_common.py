@@ -50,12 +50,16 @@ class Drops:
         self, table: str, src: Table, records: pd.DataFrame, mask: np.ndarray, reason
     ) -> None:
         """Drop the records selected by ``mask``, with their row, column and value."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        picked = records.loc[mask, ["pos", "column", "value"]]
         self.add(
             table,
             src,
-            records["pos"].to_numpy()[mask],
-            records["column"].to_numpy()[mask],
-            records["value"].to_numpy()[mask],
+            picked["pos"].to_numpy(),
+            picked["column"].to_numpy(dtype=object),
+            picked["value"].to_numpy(dtype=object),
             reason,
         )
 
@@ -248,7 +252,7 @@ def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, 
     word = "blank line" if table.row_word == "line" else "blank row"
     drops.add(what, table, np.flatnonzero(blank), None, "", word)
     keep = np.flatnonzero(~blank)
-    return keep, table.cells.iloc[keep]
+    return keep, table.cells if len(keep) == len(blank) else table.cells.iloc[keep]
 
 
 def unused_columns(table: Table, used: set[int | None], expected: tuple[str, ...]) -> list[str]:

@@ -52,7 +52,7 @@ def assemble_survey(
             f"{ties.table.label}: no firm is left on the roster: every record was dropped "
             f"({listed}). Check that the right file and columns were given."
         )
-    order = {f: i for i, f in enumerate(firms_out.index)}
+    order = pd.Index(firms_out.index, dtype=object)
     ties_out = finish_ties(ties.records, order, ties.has_wave)
     ext_out = finish_external(ext, order)
     non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
@@ -131,22 +131,39 @@ def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def finish_ties(records: pd.DataFrame, order: dict[str, int], has_wave: bool) -> pd.DataFrame:
-    cols = [V.SOURCE, V.TARGET, V.WEIGHT, V.RELATION] + ([V.WAVE] if has_wave else [])
-    out = records[cols].copy()
-    for c in (V.SOURCE, V.TARGET, V.RELATION) + ((V.WAVE,) if has_wave else ()):
-        out[c] = out[c].astype(object)
-    out[V.WEIGHT] = out[V.WEIGHT].astype(float)
-    keys = [out[V.RELATION].to_numpy()]
+def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.DataFrame:
+    """The ties in report order: relation, wave (natural order), source and target (roster
+    order). Each text column holds one string object per distinct value, shared by its cells."""
+    m = len(records)
+    both = pd.concat([records[V.SOURCE], records[V.TARGET]], ignore_index=True)
+    codes, ids = pd.factorize(both, use_na_sentinel=False)
+    ids = np.asarray(ids, dtype=object)
+    rank = order.get_indexer(ids)[codes]
+    rel_codes, relations = _codes(records[V.RELATION], sort=True)
+    keys = [rel_codes]
     if has_wave:
-        wave_rank = {w: i for i, w in enumerate(V.sorted_ids(out[V.WAVE]))}
-        keys.append(out[V.WAVE].map(wave_rank).to_numpy())
-    keys += [out[V.SOURCE].map(order).to_numpy(), out[V.TARGET].map(order).to_numpy()]
+        wave_codes, waves = _codes(records[V.WAVE])
+        keys.append(pd.Index(V.sorted_ids(waves), dtype=object).get_indexer(waves)[wave_codes])
+    keys += [rank[:m], rank[m:]]
     idx = np.lexsort(keys[::-1])
-    return out.iloc[idx].reset_index(drop=True)
+    out = {
+        V.SOURCE: ids[codes[:m][idx]],
+        V.TARGET: ids[codes[m:][idx]],
+        V.WEIGHT: records[V.WEIGHT].to_numpy(dtype=float)[idx],
+        V.RELATION: relations[rel_codes[idx]],
+    }
+    if has_wave:
+        out[V.WAVE] = waves[wave_codes[idx]]
+    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in out.items()})
 
 
-def finish_external(ext: pd.DataFrame | None, order: dict[str, int]) -> pd.DataFrame:
+def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column of text and its distinct values as Python strings."""
+    codes, distinct = pd.factorize(values, sort=sort, use_na_sentinel=False)
+    return codes, np.asarray(distinct, dtype=object)
+
+
+def finish_external(ext: pd.DataFrame | None, order: pd.Index) -> pd.DataFrame:
     cols = list(V.EXTERNAL_COLUMNS)
     if ext is None:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -161,7 +178,7 @@ def finish_external(ext: pd.DataFrame | None, order: dict[str, int]) -> pd.DataF
         [
             out[V.DIRECTION].to_numpy(),
             out[V.ACTOR].map(actor_rank).to_numpy(),
-            out[V.FIRM_ID].map(order).to_numpy(),
+            order.get_indexer(out[V.FIRM_ID]),
         ]
     )
     return out.iloc[idx].reset_index(drop=True)

@@ -18,7 +18,8 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
-from kflow.io.tables import Table, _decode
+from kflow.io.tables import Table
+from kflow.io.text import decode
 
 __all__ = [
     "FORMAT_NAMES", "ForeignTables", "firms_table", "read_text", "records_table", "relation_name"
@@ -64,7 +65,7 @@ def read_text(path: Path, encoding: str | None) -> tuple[str, str]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SurveyError(f"{path}: cannot be read ({exc.strerror}).") from None
-    return _decode(raw, encoding, path.name)
+    return decode(raw, encoding, path.name)
 
 
 def records_table(label: str, rows: list[tuple], *, word: str = "line") -> Table:

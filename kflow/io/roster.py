@@ -210,7 +210,7 @@ def firm_records(
     for i, name in enumerate(table.header):
         if i == fi or name == "":
             continue
-        values = sub[i].reset_index(drop=True)
+        values = sub[i].reset_index(drop=True).astype(object)
         values.index = out.index
         if name.lower() == V.RESPONDENT:
             out[V.RESPONDENT] = parse_bool(table, keep, name, values)

@@ -8,8 +8,6 @@ workbook, the 1-based row in a Parquet file, or the index label of a DataFrame.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import unicodedata
@@ -20,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kflow.exceptions import SurveyError
+from kflow.io.text import read_text
 
 __all__ = ["Table", "load_table", "parse_numbers"]
 
@@ -28,7 +27,9 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = sorted(TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
 
-_DELIMITERS = (",", ";", "\t")
+# Cells are held as pandas' Arrow-backed text, so that checks over millions of cells are
+# vectorized rather than run cell by cell.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 # "1,000" is a thousand with a thousands separator, or one with a decimal comma: refused.
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
@@ -46,7 +47,7 @@ class Table:
         The column names as written (trimmed).
     cells : pandas.DataFrame
         The data rows, every cell a trimmed string, columns numbered 0..k-1.
-    rows : list
+    rows : list or range
         For each data row, the row number a person sees (line, sheet row, or index label).
     row_word : str
         What ``rows`` counts: ``"line"``, ``"row"`` or ``"index"``.
@@ -59,7 +60,7 @@ class Table:
     label: str
     header: list[str]
     cells: pd.DataFrame
-    rows: list
+    rows: list | range
     row_word: str
     encoding: str | None = None
     sep: str | None = None
@@ -92,142 +93,26 @@ def _cell_text(value: object) -> str:
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Turn every cell into a trimmed string, writing integral floats without '.0'."""
+    """Turn every cell into trimmed text, writing integral floats without '.0'. The columns are
+    pandas' Arrow-backed text ("str"), so that the checks that follow are vectorized."""
     out = {}
     for i, name in enumerate(frame.columns):
         col = frame[name]
         if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
-            out[i] = col.fillna("").str.strip().astype(object)
+            text = col.fillna("").str.strip()
         elif pd.api.types.is_integer_dtype(col.dtype) and not col.isna().any():
-            out[i] = col.astype(str).astype(object)
+            text = col.astype(str)
         else:
-            out[i] = pd.Series([_cell_text(v) for v in col.tolist()], index=col.index, dtype=object)
+            text = [_cell_text(v) for v in col.tolist()]
+        out[i] = pd.Series(text, index=col.index, dtype=TEXT)
     cells = pd.DataFrame(out, index=frame.index)
     cells.columns = range(frame.shape[1])
     return cells
 
 
-def _decode(raw: bytes, encoding: str | None, label: str) -> tuple[str, str]:
-    if encoding is not None:
-        try:
-            return raw.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise SurveyError(
-                f"{label}: cannot be read with encoding {encoding!r} ({exc}). "
-                "Pass the file's real encoding, or encoding=None to let kflow detect it."
-            ) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return _strict(raw, "utf-8-sig", label), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        bad = exc.start
-    if _has_utf8_sequences(raw):
-        line = raw[:bad].count(b"\n") + 1
-        raise SurveyError(
-            f"{label}, line {line}: byte 0x{raw[bad]:02X} is not UTF-8, though other lines are: "
-            "the file mixes encodings (e.g. pasted from two programs). Re-save it as UTF-8, or "
-            "pass the encoding of the whole file with encoding=."
-        )
-    # No UTF-8 at all: a single-byte Windows or ISO export. Bytes 0x80-0x9F are punctuation in
-    # cp1252 (curly quotes, dashes, the euro sign) and control characters in latin-1.
-    if any(0x80 <= b <= 0x9F for b in raw):
-        try:
-            return raw.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("latin-1"), "latin-1"
-
-
-def _strict(raw: bytes, encoding: str, label: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SurveyError(
-            f"{label}, line {line}: byte 0x{raw[exc.start]:02X} is not UTF-8 although the file "
-            "starts with a UTF-8 mark. Re-save it as UTF-8, or pass encoding=."
-        ) from None
-
-
-def _has_utf8_sequences(raw: bytes) -> bool:
-    """Whether ``raw`` holds at least one valid multi-byte UTF-8 character."""
-    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", raw) is not None
-
-
-def _sniff_sep(text: str, suffix: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            header = line
-            break
-    else:
-        return ","
-    counts = {d: _count_outside_quotes(header, d) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    if counts[best] == 0:
-        return "\t" if suffix in {".tsv", ".tab"} else ","
-    return best
-
-
-def _count_outside_quotes(line: str, delimiter: str) -> int:
-    try:
-        fields = next(csv.reader([line], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        return 0
-    return len(fields) - 1
-
-
-def _read_text(
-    path: Path, label: str, encoding: str | None, sep: str | None, allow_empty: bool = False
-) -> Table:
-    raw = path.read_bytes()
-    text, used_encoding = _decode(raw, encoding, label)
-    if not text.strip():
-        raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
-    used_sep = sep if sep is not None else _sniff_sep(text, path.suffix.lower())
-    # Universal newlines: old Mac CR line endings read like LF ones.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Blank lines before the header are not records; they only shift the line numbers.
-    lead = len(text) - len(text.lstrip("\n"))
-    text = text[lead:]
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=used_sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        raise SurveyError(
-            f"{label}: not a well-formed delimited file with separator {used_sep!r} ({exc}). "
-            "Check that every row has as many fields as the header, or pass sep=."
-        ) from None
-    frame = frame.fillna("")
-    line_numbers = [lead + n for n in _record_lines(text, used_sep, len(frame))]
-    return _split_header(
-        frame, line_numbers, label, "line", used_encoding, used_sep, allow_empty=allow_empty
-    )
-
-
-def _record_lines(text: str, sep: str, n_records: int) -> list[int]:
-    """The line on which each record starts: a quoted field with a line break spans lines, so
-    record k is not always on line k."""
-    if '"' not in text:
-        return list(range(1, n_records + 1))
-    starts, end = [], 0
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    for _ in reader:
-        starts.append(end + 1)
-        end = reader.line_num
-    return starts if len(starts) == n_records else list(range(1, n_records + 1))
-
-
 def _split_header(
     frame: pd.DataFrame,
-    numbers: list,
+    numbers: list | range,
     label: str,
     row_word: str,
     encoding: str | None = None,
@@ -300,14 +185,19 @@ def _normalized(table: Table) -> Table:
     merged: list[tuple[str, str]] = []
     for column in cells.columns:
         raw = cells[column]
-        clean = raw.str.normalize("NFC").str.replace(_INVISIBLE, "", regex=True).str.strip()
-        differs = (clean != raw).to_numpy()
+        if raw.str.isascii().all():  # NFC and the invisible characters concern non-ASCII only
+            continue
+        # Each distinct text is cleaned once, then put back in every cell that holds it.
+        codes, distinct = pd.factorize(raw)
+        distinct = pd.Series(distinct, dtype=TEXT)
+        clean = distinct.str.normalize("NFC").str.replace(_INVISIBLE, "", regex=True).str.strip()
+        differs = (clean != distinct).to_numpy()
         if differs.any():
-            changed += int(differs.sum())
-            written = dict(zip(raw[~differs], raw[~differs], strict=True))
-            merged += [(r, c) for r, c in zip(raw[differs], clean[differs], strict=True)
+            changed += int(differs[codes].sum())
+            written = set(distinct[~differs])
+            merged += [(r, c) for r, c in zip(distinct[differs], clean[differs], strict=True)
                        if c in written]
-            cells[column] = clean
+            cells[column] = pd.Series(clean.to_numpy()[codes], index=raw.index, dtype=TEXT)
     header = [unicodedata.normalize("NFC", re.sub(_INVISIBLE, "", h)).strip()
               for h in table.header]
     if header != table.header:
@@ -367,7 +257,9 @@ def _load_table(
         raise SurveyError(f"{label}: is a folder; give the {what} file inside it.")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, label, encoding, sep, allow_empty)
+        frame, lines, used_encoding, used_sep = read_text(path, label, encoding, sep)
+        return _split_header(frame, lines, label, "line", used_encoding, used_sep,
+                             allow_empty=allow_empty)
     if suffix in EXCEL_SUFFIXES:
         if path.stat().st_size == 0:
             raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
@@ -434,6 +326,12 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Returns the float values (NaN for empty cells) and a mask of cells that are not empty but
     do not parse; callers turn the first of those into an error naming its row.
     """
+    fast = _plain_numbers(values)
+    return fast if fast is not None else general_numbers(values)
+
+
+def general_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_numbers` cell by cell, with the decimal-comma and thousands rules."""
     text = values.astype(object)
     comma = text.str.match(_DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
     if comma.any():
@@ -447,3 +345,22 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     bad |= np.isinf(numbers)
     numbers[bad] = np.nan
     return numbers, bad
+
+
+def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`parse_numbers` for a column whose every filled cell is a plain number with a
+    decimal point, parsed by Arrow in one pass; None when any cell needs the general rules."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values.astype(TEXT).array)
+    try:
+        numbers = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
+                          pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    out = numbers.to_numpy(zero_copy_only=False).astype(float, copy=True)
+    # "nan" and "inf" spellings parse; they are not tie values.
+    bad = ~np.isfinite(out) & (values != "").to_numpy()
+    out[bad] = np.nan
+    return out, bad

@@ -138,7 +138,7 @@ def _read_one(
         records["wave"] = wave
     orientation = options["orientation"]
     records = orient(records, orientation)
-    answered_by = set(records["respondent"].dropna()) if orientation != "flow" else set()
+    answered_by = distinct(records["respondent"].dropna()) if orientation != "flow" else set()
     if options.get("negative") == "drop":
         negative = records["weight"].to_numpy(dtype=float) < 0
         drops.add_records(what, table, records, negative, "negative value (negative='drop')")
@@ -148,7 +148,7 @@ def _read_one(
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = records.loc[~self_tie].reset_index(drop=True)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
-    named = set(records["source"]) | set(records["target"])
+    named = distinct(records["source"]) | distinct(records["target"])
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
 
@@ -166,6 +166,12 @@ def _read_one(
     return TieRecords(
         [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
     )
+
+
+def distinct(values: pd.Series) -> set[str]:
+    """The distinct values of a column, hashed once (a column of millions of cells repeats a
+    few thousand ids)."""
+    return set(np.asarray(values.unique(), dtype=object).tolist())
 
 
 def _without_index_column(table: Table, explicit_pair: bool, notes: list[str]) -> Table:
@@ -241,15 +247,15 @@ def edge_records(
     wcol = table.header[wi] if wi is not None else None
     records = pd.DataFrame(
         {
-            "a": sub[si].to_numpy(dtype=object),
-            "b": sub[ti].to_numpy(dtype=object),
+            "a": sub[si].array,
+            "b": sub[ti].array,
             "weight": weights,
-            "relation": sub[ri].replace("", V.DEFAULT_RELATION).to_numpy(dtype=object)
+            "relation": sub[ri].replace("", V.DEFAULT_RELATION).array
             if ri is not None
             else V.DEFAULT_RELATION,
             "pos": keep,
             "column": wcol,
-            "value": sub[wi].to_numpy(dtype=object) if wi is not None else "",
+            "value": sub[wi].array if wi is not None else "",
         }
     )
     if vi is not None:

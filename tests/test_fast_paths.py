@@ -1,0 +1,101 @@
+"""The vectorized paths of ingestion give exactly what the general rules give.
+
+Large inputs are read by Arrow's CSV parser, their numbers cast by Arrow, and their ids ordered
+by array sorts; each is compared here, on generated inputs, with the general path it replaces
+(pandas' reader, the decimal-comma-aware parser, :func:`kflow.vocabulary.natural_key`), which the
+rest of the test suite checks against hand-worked files.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kflow import vocabulary as V
+from kflow.io.tables import TEXT, general_numbers, parse_numbers
+from kflow.io.text import _read_delimited
+
+SETTINGS = settings(max_examples=80, derandomize=True, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+CELL = st.text(alphabet="ab1,.;\t -éx\u200b", max_size=5)
+
+
+def _general_reader(text: str, sep: str) -> pd.DataFrame:
+    frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+                        keep_default_na=False, skip_blank_lines=False, engine="c")
+    return frame.fillna("")
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=12),
+       blank=st.lists(st.booleans(), max_size=12), sep=st.sampled_from([",", ";", "\t"]),
+       end=st.sampled_from(["\n", "\n\n", ""]))
+def test_arrow_reader_reads_what_pandas_reads(rows, blank, sep, end):
+    lines = [sep.join(r) for r in rows]
+    for k, b in enumerate(blank[: len(lines)]):
+        if b:
+            lines.insert(k, "")
+    text = "\n".join(lines) + end
+    fast = _read_delimited(text, sep)
+    if fast is None:  # ragged lines: the general reader takes them (and reports them)
+        return
+    slow = _general_reader(text, sep)
+    assert fast.shape == slow.shape
+    assert (fast.astype(object).to_numpy() == slow.astype(object).to_numpy()).all()
+
+
+def test_arrow_reader_leaves_quoted_and_ragged_files_to_pandas():
+    assert _read_delimited('a,b\n"x,y",1\n', ",") is None
+    assert _read_delimited("a,b,c\n1,2\n", ",") is None
+    assert _read_delimited("a,b\n1,2\n", ",").shape == (2, 2)
+
+
+NUMBER = st.one_of(
+    st.integers(-10**6, 10**6).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", "1,5", "1,000", "-0", ".5", "1.", "nan", "inf", "x", "1e3", "+2"]),
+)
+
+
+@SETTINGS
+@given(cells=st.lists(NUMBER, min_size=1, max_size=20))
+def test_arrow_number_cast_parses_what_the_general_rules_parse(cells):
+    fast = parse_numbers(pd.Series(cells, dtype=TEXT))
+    general = general_numbers(pd.Series(cells, dtype=object))
+    np.testing.assert_array_equal(fast[1], general[1])
+    np.testing.assert_array_equal(fast[0], general[0])
+
+
+def test_number_cast_by_hand():
+    numbers, bad = parse_numbers(pd.Series(["1", "", "2.5", "nan", "1,5", "3"], dtype=TEXT))
+    np.testing.assert_array_equal(numbers, [1, np.nan, 2.5, np.nan, 1.5, 3])
+    assert bad.tolist() == [False, False, False, True, False, False]
+
+
+ID = st.builds(lambda p, n: p + n,
+               st.sampled_from(["", "F", "G", "AB", "A", "firm_", "a", "Z-", "_", "x y"]),
+               st.one_of(st.just(""), st.integers(0, 10**6).map(str),
+                         st.integers(0, 99).map(lambda k: "00" + str(k)))).filter(bool)
+
+
+@SETTINGS
+@given(ids=st.lists(ID, min_size=1, max_size=60), seed=st.integers(0, 2**16))
+def test_natural_order_of_many_ids_is_natural_key_order(ids, seed):
+    # Padded with generated ids to pass the size from which the array sort is used.
+    rng = np.random.default_rng(seed)
+    padding = [f"{p}{k}" for p, k in zip(rng.choice(["F", "", "B"], V._MANY_IDS),
+                                         rng.integers(0, 10**5, V._MANY_IDS), strict=True)]
+    every = ids + padding
+    assert V._natural_order(np.asarray(sorted(set(every)), dtype=object)) is not None
+    assert V.sorted_ids(every) == sorted(set(every), key=V.natural_key)
+
+
+def test_ids_of_other_shapes_fall_back_to_natural_key():
+    ids = [f"P{k}x{k % 7}" for k in range(V._MANY_IDS)] + ["Café 2", "١٢"]
+    assert V._natural_order(np.asarray(ids, dtype=object)) is None
+    assert V.sorted_ids(ids) == sorted(set(ids), key=V.natural_key)
+    assert V.sorted_ids(["F10", "F2", "F2", "7", "007"]) == ["7", "007", "F2", "F10"]
