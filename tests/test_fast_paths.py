@@ -99,3 +99,19 @@ def test_ids_of_other_shapes_fall_back_to_natural_key():
     assert V._natural_order(np.asarray(ids, dtype=object)) is None
     assert V.sorted_ids(ids) == sorted(set(ids), key=V.natural_key)
     assert V.sorted_ids(["F10", "F2", "F2", "7", "007"]) == ["7", "007", "F2", "F10"]
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(st.sampled_from("ABCD"), st.sampled_from("ABCD"),
+                               st.sampled_from(["k", "t", ""])), min_size=1, max_size=30),
+       coded=st.booleans())
+def test_repeated_records_found_by_sorting_are_those_pandas_finds(rows, coded):
+    from kflow.io._common import _repeats
+
+    records = pd.DataFrame(rows, columns=["source", "target", "relation"], dtype=object)
+    if coded:
+        records[["source", "target"]] = records[["source", "target"]].astype("category")
+    every, later = _repeats(records, ["source", "target", "relation"])
+    key = ["source", "target", "relation"]
+    assert every.tolist() == records.duplicated(key, keep=False).tolist()
+    assert later.tolist() == records.duplicated(key, keep="first").tolist()

@@ -219,7 +219,7 @@ def merge_duplicates(
     what: str,
     describe,
 ) -> pd.DataFrame:
-    dup_mask = records.duplicated(key, keep=False).to_numpy()
+    dup_mask, later = _repeats(records, key)
     if not dup_mask.any():
         return records
     if policy == "error":
@@ -236,7 +236,6 @@ def merge_duplicates(
     with np.errstate(over="ignore"):  # an overflowing sum becomes inf, refused just after
         merged_weight = grouped["weight"].transform(agg)
     first_pos = grouped["pos"].transform("first")
-    later = records.duplicated(key, keep="first").to_numpy()
     reasons = [
         f"duplicate merged ({policy}) into {table.row_word} {table.rows[int(p)]}"
         for p in first_pos.to_numpy()[later]
@@ -244,6 +243,40 @@ def merge_duplicates(
     drops.add_records(what, table, records, later, reasons)
     records = records.assign(weight=merged_weight)
     return records.loc[~later].reset_index(drop=True)
+
+
+def _repeats(records: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which records repeat another on the ``key`` columns, and which repeat an earlier one.
+
+    The key columns' codes are combined into one integer per record and sorted (a sort is
+    several times faster than hashing millions of keys); when the codes would not fit in 63 bits
+    the records themselves are compared."""
+    codes = []
+    for name in key:
+        column = records[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes.append((column.cat.codes.to_numpy().astype(np.int64) + 1,
+                          len(column.cat.categories) + 1))
+        else:
+            found, uniques = pd.factorize(column, use_na_sentinel=False)
+            codes.append((found.astype(np.int64), len(uniques)))
+    if np.prod([float(size) for _, size in codes]) >= 2.0**62:
+        return (records.duplicated(key, keep=False).to_numpy(),
+                records.duplicated(key, keep="first").to_numpy())
+    combined = np.zeros(len(records), dtype=np.int64)
+    for found, size in codes:
+        combined = combined * max(size, 1) + found
+    n = len(combined)
+    every, later = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    ordered = np.sort(combined)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return every, later
+    order = np.argsort(combined, kind="stable")  # equal keys keep the order of the file
+    same = combined[order][1:] == combined[order][:-1]
+    later[order[1:][same]] = True
+    every[order[1:][same]] = True
+    every[order[:-1][same]] = True
+    return every, later
 
 
 def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, pd.DataFrame]:

@@ -133,28 +133,42 @@ def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
 
 def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.DataFrame:
     """The ties in report order: relation, wave (natural order), source and target (roster
-    order). Each text column holds one string object per distinct value, shared by its cells."""
-    m = len(records)
-    both = pd.concat([records[V.SOURCE], records[V.TARGET]], ignore_index=True)
-    codes, ids = pd.factorize(both, use_na_sentinel=False)
-    ids = np.asarray(ids, dtype=object)
-    rank = order.get_indexer(ids)[codes]
+    order). Each text column holds one string object per distinct value, shared by its cells
+    (the firm ids are those of the firms index)."""
+    m, n = len(records), len(order)
+    codes, ids = pd.factorize(pd.concat([records[V.SOURCE], records[V.TARGET]],
+                                        ignore_index=True), use_na_sentinel=False)
+    rank = order.get_indexer(np.asarray(ids, dtype=object))[codes]
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
-    keys = [rel_codes]
+    keys = [(rel_codes, len(relations))]
     if has_wave:
         wave_codes, waves = _codes(records[V.WAVE])
-        keys.append(pd.Index(V.sorted_ids(waves), dtype=object).get_indexer(waves)[wave_codes])
-    keys += [rank[:m], rank[m:]]
-    idx = np.lexsort(keys[::-1])
+        wave_rank = pd.Index(V.sorted_ids(waves), dtype=object).get_indexer(waves)
+        keys.append((wave_rank[wave_codes], len(waves)))
+    keys += [(rank[:m], n), (rank[m:], n)]
+    idx = _order_of(keys)
+    firm_ids = np.asarray(order, dtype=object)
     out = {
-        V.SOURCE: ids[codes[:m][idx]],
-        V.TARGET: ids[codes[m:][idx]],
+        V.SOURCE: firm_ids[rank[:m][idx]],
+        V.TARGET: firm_ids[rank[m:][idx]],
         V.WEIGHT: records[V.WEIGHT].to_numpy(dtype=float)[idx],
         V.RELATION: relations[rel_codes[idx]],
     }
     if has_wave:
         out[V.WAVE] = waves[wave_codes[idx]]
-    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype) for c, v in out.items()})
+    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in out.items()},
+                        copy=False)
+
+
+def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """The order of rows sorted by several integer keys (each with its number of values), the
+    first key first: one sort of a combined key when it fits in 63 bits."""
+    if np.prod([float(size) for _, size in keys]) < 2.0**62:
+        combined = np.zeros(len(keys[0][0]), dtype=np.int64)
+        for key, size in keys:
+            combined = combined * max(size, 1) + key
+        return np.argsort(combined, kind="stable")
+    return np.lexsort([key for key, _ in keys[::-1]])
 
 
 def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -168,9 +168,30 @@ def _read_one(
     )
 
 
+def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
+    """Two id columns coded once against one table of distinct ids: each cell is an integer
+    code, each id one string, and the two columns compare code to code."""
+    codes, ids = pd.factorize(pd.concat([first, second], ignore_index=True))
+    ids = pd.Index(np.asarray(ids, dtype=object), dtype=object)
+    m = len(first)
+    return (pd.Categorical.from_codes(codes[:m], categories=ids),
+            pd.Categorical.from_codes(codes[m:], categories=ids))
+
+
+def constant(value: str | None, n: int) -> pd.Categorical:
+    """A column holding one value (or nothing) in every cell, one byte per cell."""
+    categories = pd.Index([] if value is None else [value], dtype=object)
+    return pd.Categorical.from_codes(np.full(n, -1 if value is None else 0, dtype=np.int8),
+                                     categories=categories)
+
+
 def distinct(values: pd.Series) -> set[str]:
     """The distinct values of a column, hashed once (a column of millions of cells repeats a
     few thousand ids)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        return set(values.cat.categories[used].tolist())
     return set(np.asarray(values.unique(), dtype=object).tolist())
 
 
@@ -245,16 +266,17 @@ def edge_records(
         )
     weights = tie_values(table, keep, sub, wi)
     wcol = table.header[wi] if wi is not None else None
+    first, second = shared_ids(sub[si], sub[ti])
     records = pd.DataFrame(
         {
-            "a": sub[si].array,
-            "b": sub[ti].array,
+            "a": first,
+            "b": second,
             "weight": weights,
-            "relation": sub[ri].replace("", V.DEFAULT_RELATION).array
+            "relation": sub[ri].replace("", V.DEFAULT_RELATION).astype("category").array
             if ri is not None
-            else V.DEFAULT_RELATION,
+            else constant(V.DEFAULT_RELATION, len(keep)),
             "pos": keep,
-            "column": wcol,
+            "column": constant(wcol, len(keep)),
             "value": sub[wi].array if wi is not None else "",
         }
     )
@@ -397,5 +419,5 @@ def orient(records: pd.DataFrame, orientation: str) -> pd.DataFrame:
         records["respondent"] = records["a"]
     else:
         records["source"], records["target"] = records["a"], records["b"]
-        records["respondent"] = None
+        records["respondent"] = constant(None, len(records))
     return records
