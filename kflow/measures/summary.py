@@ -11,6 +11,9 @@ import scipy.sparse as sp
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, layer_keys, one_layer, resolve_missing
+from kflow._random import as_generator
+from kflow._validation import check_count
+from kflow.exceptions import bad_parameter
 from kflow.measures.centrality import centrality_of_layer, flow_graph
 from kflow.survey import Survey
 
@@ -64,7 +67,7 @@ def _adjacency(layer: Layer) -> sp.csr_matrix:
     return sp.csr_matrix((ones, (layer.src, layer.dst)), shape=(layer.n, layer.n))
 
 
-def _summary_of_layer(survey: Survey, layer: Layer) -> dict:
+def _summary_of_layer(survey: Survey, layer: Layer, pivots: np.ndarray | None = None) -> dict:
     n, m = layer.n, layer.m
     A = _adjacency(layer)
     At = A.T.tocsr()
@@ -74,7 +77,8 @@ def _summary_of_layer(survey: Survey, layer: Layer) -> dict:
     transitive = float(A.multiply(A2).sum())
     # trace(A^3) counts each directed 3-cycle once from each of its three firms.
     cycles = float((A2.multiply(At)).sum()) / 3.0
-    degrees = centrality_of_layer(layer, ["out_degree", "in_degree", "betweenness_raw"], False)
+    degrees = centrality_of_layer(layer, ["out_degree", "in_degree", "betweenness_raw"], False,
+                                  pivots)
     g = flow_graph(layer)
     isolates = int(((degrees["out_degree"] + degrees["in_degree"]) == 0).sum())
     respondents = int(survey.firms["respondent"].sum())
@@ -110,6 +114,8 @@ def network_summary(
     relation: str | None = None,
     wave: str | None = None,
     missing: str | None = None,
+    k: int | None = None,
+    seed: int | None = None,
 ) -> pd.Series | pd.DataFrame:
     r"""Describe the whole knowledge network of one relation and wave.
 
@@ -123,6 +129,13 @@ def network_summary(
     missing : {"nan", "zero", "reconstruct"}, optional
         Treatment of non-respondents (default: the survey's). Under "nan" and "zero" the
         whole-network figures use the observed ties; under "reconstruct" the reconstructed ones.
+    k : int, optional
+        Estimate the betweenness behind ``betweenness_centralization`` from the shortest paths
+        of ``k`` source firms drawn at random (Brandes and Pich 2007, as
+        :func:`kflow.centrality` with ``k=``); exact when None or ``k >= n``. The number of
+        sources used is in ``attrs["path_sources"]``.
+    seed : int, optional
+        Seed of the sampled sources.
 
     Returns
     -------
@@ -186,9 +199,17 @@ def network_summary(
     survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "network_summary")
     layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
-    return pd.Series(_summary_of_layer(survey, layer), name="value", dtype=object)[
+    pivots = None
+    if k is not None and check_count(k, "k", "network_summary") == 0:
+        raise bad_parameter("network_summary", "k", "a number of source firms >= 1", k)
+    if k is not None and k < layer.n:
+        pivots = np.sort(as_generator(seed, "network_summary").choice(layer.n, size=int(k),
+                                                                     replace=False))
+    summary = pd.Series(_summary_of_layer(survey, layer, pivots), name="value", dtype=object)[
         list(SUMMARY_FIELDS)
     ]
+    summary.attrs["path_sources"] = layer.n if pivots is None else len(pivots)
+    return summary
 
 
 def network_summaries(

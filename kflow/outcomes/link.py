@@ -20,7 +20,7 @@ from kflow.outcomes._stats import UPGRADING_TYPES, check_upgrading_scale
 from kflow.outcomes.capacity import CapacityIndex, absorptive_capacity_index
 from kflow.outcomes.correlation import correlate
 from kflow.outcomes.groups import GroupComparison, compare_groups
-from kflow.outcomes.qap import QAPResult, attribute_matrix, qap, relation_matrix
+from kflow.outcomes.qap import QAP_MAX_FIRMS, QAPResult, attribute_matrix, qap, relation_matrix
 from kflow.roles.cognitive import RoleAssignment, classify_roles
 from kflow.survey import Survey
 
@@ -318,7 +318,10 @@ def _capacity(
     )
     homophily = None
     known = cap.scores.dropna().index
-    if len(known) >= 4:
+    if len(known) > QAP_MAX_FIRMS:
+        notes.append(f"capacity homophily (QAP) not tested: {len(known):,} firms is more than "
+                     f"the {QAP_MAX_FIRMS:,} a QAP test relabels")
+    elif len(known) >= 4:
         y = relation_matrix(survey).loc[known, known]
         x = attribute_matrix(cap.scores.loc[known], "absdiff")
         homophily = qap(y, {"capacity_absdiff": x}, n_permutations=n_permutations, seed=rng)

@@ -26,6 +26,9 @@ from kflow.survey import Survey
 
 __all__ = ["QAPResult", "attribute_matrix", "qap", "relation_matrix"]
 
+# Firms a QAP test takes at most: it relabels dense n x n matrices (see qap).
+QAP_MAX_FIRMS = 3000
+
 ATTRIBUTE_KINDS = ("absdiff", "similarity", "same", "product", "sender", "receiver")
 
 
@@ -313,6 +316,15 @@ def qap(
     n = len(Y)
     if any(X.shape != Y.shape for X in Xs):
         raise DataError("qap: every matrix must have the shape of y_matrix.")
+    if n > QAP_MAX_FIRMS:
+        need = (n_permutations * n * 8 + (len(Xs) + 2) * n * n * 8) / 2**30
+        raise DataError(
+            f"qap: {n:,} firms is more than the {QAP_MAX_FIRMS:,} a QAP test relabels: it "
+            f"holds {len(Xs) + 2} dense {n:,} x {n:,} matrices and {n_permutations:,} "
+            f"permutations of the firms (about {need:,.1f} GiB) and visits every cell each time. "
+            "Test a sample of firms (e.g. one region or sector), or model the ties with a "
+            "dyadic regression that scales."
+        )
     off = ~np.eye(n, dtype=bool)
     check_count(n_permutations, "n_permutations", "qap")
     rng = as_generator(seed, "qap")

@@ -52,10 +52,12 @@ def role_definitions(roles) -> list[tuple[str, str]]:
     ]
 
 
-def sociogram_data(ctx: Context, roles: pd.Series, order: list[str]) -> dict:
-    """What the interactive sociogram needs, in the order the figure draws nodes and ties. The
-    JSON is escaped so that no input string can close the script element."""
-    survey = ctx.survey
+def sociogram_data(ctx: Context, roles: pd.Series, order: list[str],
+                   survey: Survey | None = None) -> dict:
+    """What the interactive sociogram needs, in the order the figure draws nodes and ties (of
+    ``survey``, the firms drawn; default the report's). The JSON is escaped so that no input
+    string can close the script element."""
+    survey = ctx.survey if survey is None else survey
     firms = order
     position = {f: i for i, f in enumerate(firms)}
     layer = survey.layer()

@@ -40,6 +40,12 @@ def _role_text(role) -> str:
     return "unclassified" if role is None else ROLE_LABELS.get(role, str(role))
 
 
+# A marker grows with the firms at its point up to this many; the caption lists the firms of at
+# most SHARED_POINTS shared points, twelve names each (a large network has thousands).
+MARKER_FIRMS = 40
+SHARED_POINTS = 20
+
+
 def _listed(names: list[str], limit: int = 12) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -59,7 +65,9 @@ def quadrant_figure(
         ax = fig.subplots()
         for (x, y), firms in points:
             role = data.loc[firms[0], "role"]
-            ax.scatter([x], [y], s=30 + 14 * (len(firms) - 1), color=COLORS.get(role, "#aab7b8"),
+            # The marker grows with the firms it stands for, up to MARKER_FIRMS of them.
+            ax.scatter([x], [y], s=30 + 14 * (min(len(firms), MARKER_FIRMS) - 1),
+                       color=COLORS.get(role, "#aab7b8"),
                        zorder=3, edgecolor="white", linewidth=0.6)
         _pad_limits(ax, data["local_score"], data["external_score"])
         t_local, t_ext = thresholds["local"], thresholds["external"]
@@ -70,7 +78,7 @@ def quadrant_figure(
         obstacles = [t.get_window_extent(renderer).padded(2) for t in fixed]
         texts = [_point_text([label.get(f, f) for f in firms]) for _, firms in points]
         xy = np.array([key for key, _ in points], dtype=float)
-        sizes = [2.5 + 0.9 * np.sqrt(len(firms)) for _, firms in points]
+        sizes = [2.5 + 0.9 * np.sqrt(min(len(firms), MARKER_FIRMS)) for _, firms in points]
         missing, _ = place_labels(ax, xy, texts, marker_radius=sizes, obstacles=obstacles,
                                   name="quadrant")
         ax.set_xlabel(f"local connectivity ({local})")
@@ -78,9 +86,11 @@ def quadrant_figure(
         notes = []
         shared = [firms for _, firms in points if len(firms) > 1]
         if shared:
+            groups = [_listed([label.get(f, f) for f in firms]) for firms in shared]
+            more = (f"; and {len(groups) - SHARED_POINTS} more shared points (every firm is in "
+                    "the roles table)" if len(groups) > SHARED_POINTS else "")
             notes.append("Firms at the same point share one larger marker, labelled with their "
-                          "number: " + "; ".join(", ".join(label.get(f, f) for f in firms)
-                                                  for firms in shared) + ".")
+                         "number: " + "; ".join(groups[:SHARED_POINTS]) + more + ".")
         if missing:
             names = [label.get(f, f) for i in missing for f in points[i][1]]
             notes.append(f"Labels left out for lack of room: {_listed(names)} (see the table).")

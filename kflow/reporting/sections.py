@@ -29,6 +29,7 @@ from kflow.reporting.describe import (
     ties_files,
 )
 from kflow.reporting.findings import add_findings, brokerage_alert
+from kflow.reporting.large import PATH_SOURCES, PATHS_EXACT_FIRMS, SOCIOGRAM_FIRMS, backbone
 from kflow.reporting.model import (
     Context,
     ReportModel,
@@ -120,10 +121,15 @@ def _outside_text(ctx: Context) -> str:
 
 
 def _network(ctx: Context, model: ReportModel) -> None:
-    ctx.summary = network_summary(ctx.survey)
+    sampled = ctx.survey.n_firms > PATHS_EXACT_FIRMS
+    ctx.summary = network_summary(ctx.survey, k=PATH_SOURCES if sampled else None, seed=ctx.seed)
     frame = ctx.summary.drop(labels=["relation", "wave"]).rename("value").to_frame()
     frame.index.name = "statistic"
-    model.sections["network"] = {"summary": frame}
+    model.sections["network"] = {"summary": frame, "notes": [
+        f"Betweenness centralization is estimated from the shortest paths of "
+        f"{PATH_SOURCES:,} source firms drawn at random (seed {ctx.seed}; Brandes and Pich "
+        f"2007): the network has {ctx.survey.n_firms:,} firms, and paths are counted exactly "
+        f"up to {PATHS_EXACT_FIRMS:,}."] if sampled else []}
     model.tables.append(Table("network_summary", "Network summary", frame.reset_index()))
 
 
@@ -207,10 +213,15 @@ def _sociogram(ctx: Context, model: ReportModel) -> None:
     else:
         roles = pd.Series(None, index=pd.Index(ctx.survey.firm_ids, name=V.FIRM_ID), dtype=object)
     order = ctx.firm_order()
-    model.figures["sociogram"], model.captions["sociogram"] = figures.sociogram(
-        ctx.survey, roles, ctx.label, seed=ctx.seed, order=order, actor_label=ctx.actor_alias
+    drawn, note = backbone(ctx.survey, order, SOCIOGRAM_FIRMS)
+    if note:
+        order = [f for f in order if f in set(drawn.firm_ids)]
+    svg, caption = figures.sociogram(
+        drawn, roles, ctx.label, seed=ctx.seed, order=order, actor_label=ctx.actor_alias
     )
-    model.sections["sociogram"] = sociogram_data(ctx, roles, order)
+    model.figures["sociogram"] = svg
+    model.captions["sociogram"] = f"{caption} {note}".strip()
+    model.sections["sociogram"] = sociogram_data(ctx, roles, order, drawn)
 
 
 def _stability(ctx: Context, model: ReportModel) -> None:
