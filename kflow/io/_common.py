@@ -245,6 +245,18 @@ def merge_duplicates(
     return records.loc[~later].reset_index(drop=True)
 
 
+def combined_key(keys: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """Several integer keys (each with its number of values, codes from 0) as one int64 that
+    orders and compares as the keys do, the first key first; None when it would not fit in 63
+    bits."""
+    if np.prod([float(size) for _, size in keys]) >= 2.0**62:
+        return None
+    combined = np.zeros(len(keys[0][0]), dtype=np.int64)
+    for key, size in keys:
+        combined = combined * max(size, 1) + key
+    return combined
+
+
 def _repeats(records: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Which records repeat another on the ``key`` columns, and which repeat an earlier one.
 
@@ -260,12 +272,10 @@ def _repeats(records: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndar
         else:
             found, uniques = pd.factorize(column, use_na_sentinel=False)
             codes.append((found.astype(np.int64), len(uniques)))
-    if np.prod([float(size) for _, size in codes]) >= 2.0**62:
+    combined = combined_key(codes)
+    if combined is None:
         return (records.duplicated(key, keep=False).to_numpy(),
                 records.duplicated(key, keep="first").to_numpy())
-    combined = np.zeros(len(records), dtype=np.int64)
-    for found, size in codes:
-        combined = combined * max(size, 1) + found
     n = len(combined)
     every, later = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     ordered = np.sort(combined)

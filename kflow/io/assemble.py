@@ -12,7 +12,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._version import __version__
 from kflow.exceptions import SurveyError
-from kflow.io._common import Drops
+from kflow.io._common import Drops, combined_key
 from kflow.io.tables import Table
 from kflow.io.ties import TieRecords
 from kflow.survey import Survey, ValidationReport
@@ -161,12 +161,9 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
 
 
 def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
-    """The order of rows sorted by several integer keys (each with its number of values), the
-    first key first: one sort of a combined key when it fits in 63 bits."""
-    if np.prod([float(size) for _, size in keys]) < 2.0**62:
-        combined = np.zeros(len(keys[0][0]), dtype=np.int64)
-        for key, size in keys:
-            combined = combined * max(size, 1) + key
+    """The order of rows sorted by several integer keys, the first key first."""
+    combined = combined_key(keys)
+    if combined is not None:
         return np.argsort(combined, kind="stable")
     return np.lexsort([key for key, _ in keys[::-1]])
 
