@@ -25,14 +25,21 @@ RC = {
 
 
 def svg_text(fig: Figure) -> str:
-    """The figure as SVG text without the XML prolog, ready to inline in HTML."""
+    """The figure as SVG text without the XML prolog, ready to inline in HTML.
+
+    The page is cut to the drawn content plus ``savefig.pad_inches``, measured once with the Agg
+    renderer (which the label placement has already used, so its text sizes are cached), instead
+    of matplotlib's ``bbox_inches="tight"``, which draws the whole figure an extra time.
+    """
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     buf = io.StringIO()
     # The hash salt is read when the figure is saved: the ids of the SVG elements depend on it.
     with matplotlib.rc_context(RC):
-        fig.savefig(
-            buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches="tight"
-        )
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        pad = matplotlib.rcParams["savefig.pad_inches"]
+        box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "kflow"}, bbox_inches=box)
     text = buf.getvalue()
     return text[text.index("<svg") :]

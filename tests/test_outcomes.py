@@ -140,6 +140,22 @@ class TestCorrelate:
         exact = np.mean(np.array(sims) >= abs(out["r"]) - 1e-12)
         assert out["p_permutation"] == pytest.approx(exact, abs=0.01)
 
+    def test_pairs_of_different_sizes_match_full_enumeration(self):
+        # y2 misses a firm, so its pairs permute 6 firms while y1's permute 7: each p-value
+        # is checked against every relabelling of its own pair.
+        idx = list("abcdefg")
+        x = pd.DataFrame({"deg": [1.0, 2, 3, 4, 5, 6, 7], "btw": [3.0, 1, 2, 7, 5, 4, 6]}, idx)
+        y = pd.DataFrame(
+            {"y1": [2.0, 1, 4, 3, 6, 7, 5], "y2": [1.0, 3, 2, np.nan, 4, 6, 5]}, idx
+        )
+        out = kflow.correlate(x, y, method="spearman", n_permutations=40_000, seed=8)
+        for row in out.itertuples():
+            pair = pd.concat([x[row.x], y[row.y]], axis=1).dropna()
+            a, b = stats.rankdata(pair.iloc[:, 0]), stats.rankdata(pair.iloc[:, 1])
+            sims = [abs(np.corrcoef(a, np.array(p))[0, 1]) for p in itertools.permutations(b)]
+            exact = np.mean(np.array(sims) >= abs(row.r) - 1e-12)
+            assert row.p_permutation == pytest.approx(exact, abs=0.01)
+
     def test_benjamini_hochberg(self):
         p = np.array([0.01, 0.04, 0.03, 0.2, np.nan])
         ref = multipletests(p[:4], method="fdr_bh")[1]

@@ -37,6 +37,44 @@ def _as_frame(obj, name: str) -> pd.DataFrame:
     raise DataError(f"correlate: {name} must be a pandas DataFrame or Series indexed by firm_id.")
 
 
+def _numeric(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    if not frame.index.is_unique:
+        raise DataError(
+            f"correlate: the index of {name} repeats firms "
+            f"({list(frame.index[frame.index.duplicated()][:5])}); give one row per firm."
+        )
+    return frame.apply(pd.to_numeric, errors="coerce")
+
+
+def _standardized(v: np.ndarray) -> np.ndarray:
+    centred = v - v.mean()
+    return centred / np.sqrt((centred**2).sum())
+
+
+def _permutation_ps(rows: list, tests: list, n_permutations: int, rng) -> None:
+    """Two-sided permutation p-value of every tested pair, in place in ``rows``.
+
+    One set of random orders of the largest sample is drawn; a smaller sample of n firms uses
+    the order each of them gives to the positions 0..n-1 (itself a uniformly random order). Pairs
+    with the same outcome column and the same firms share the shuffled outcome: their null
+    correlations are one matrix product.
+    """
+    largest = max(len(t[3]) for t in tests)
+    orders = np.argsort(rng.random((n_permutations, largest)), axis=1)
+    by_sample: dict[tuple, list] = {}
+    for test in tests:
+        by_sample.setdefault((test[1], test[2].tobytes()), []).append(test)
+    perms = {largest: orders}
+    for group in by_sample.values():
+        n = len(group[0][3])
+        if n not in perms:
+            perms[n] = orders[orders < n].reshape(n_permutations, n)
+        null = group[0][4][perms[n]] @ np.column_stack([t[3] for t in group])
+        for (row, *_), sims in zip(group, null.T, strict=True):
+            r = rows[row][3]
+            rows[row] = (*rows[row][:6], permutation_p(r, sims, alternative="two-sided"))
+
+
 def correlate(
     x: pd.DataFrame | pd.Series,
     y: pd.DataFrame | pd.Series,
@@ -113,20 +151,16 @@ def correlate(
         raise bad_parameter("correlate", "method", "one of {'spearman', 'pearson'}", method)
     if adjust not in ("holm", "bh", "none"):
         raise bad_parameter("correlate", "adjust", "one of {'holm', 'bh', 'none'}", adjust)
-    X, Y = _as_frame(x, "x"), _as_frame(y, "y")
+    X, Y = _numeric(_as_frame(x, "x"), "x"), _numeric(_as_frame(y, "y"), "y")
     check_count(n_permutations, "n_permutations", "correlate")
     rng = as_generator(seed, "correlate")
-    # One set of permutations per sample size, shared by the pairs of that size.
-    perm_cache: dict[int, np.ndarray] = {}
-    rows = []
-    for xc in X.columns:
-        for yc in Y.columns:
-            pair = (
-                pd.concat([X[xc], Y[yc]], axis=1, join="inner")
-                .apply(pd.to_numeric, errors="coerce")
-                .dropna()
-            )
-            a, b = pair.iloc[:, 0].to_numpy(float), pair.iloc[:, 1].to_numpy(float)
+    common = X.index.intersection(Y.index)
+    xs, ys = X.loc[common].to_numpy(float), Y.loc[common].to_numpy(float)
+    rows, tests = [], []
+    for i, xc in enumerate(X.columns):
+        for j, yc in enumerate(Y.columns):
+            keep = ~(np.isnan(xs[:, i]) | np.isnan(ys[:, j]))
+            a, b = xs[keep, i], ys[keep, j]
             n = len(a)
             if n < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
                 rows.append((xc, yc, method, np.nan, n, np.nan, np.nan))
@@ -136,16 +170,10 @@ def correlate(
                 a, b = stats.rankdata(a), stats.rankdata(b)
             else:
                 res = stats.pearsonr(a, b)
-            r = float(res.statistic)
-            p_perm = np.nan
-            if n_permutations > 0:
-                za = (a - a.mean()) / np.sqrt(((a - a.mean()) ** 2).sum())
-                zb = (b - b.mean()) / np.sqrt(((b - b.mean()) ** 2).sum())
-                if n not in perm_cache:
-                    perm_cache[n] = np.argsort(rng.random((n_permutations, n)), axis=1)
-                sims = zb[perm_cache[n]] @ za
-                p_perm = permutation_p(r, sims, alternative="two-sided")
-            rows.append((xc, yc, method, r, n, float(res.pvalue), p_perm))
+            rows.append((xc, yc, method, float(res.statistic), n, float(res.pvalue), np.nan))
+            tests.append((len(rows) - 1, j, keep, _standardized(a), _standardized(b)))
+    if n_permutations > 0 and tests:
+        _permutation_ps(rows, tests, n_permutations, rng)
     out = pd.DataFrame(rows, columns=list(COLUMNS[:7]))
     basis = out["p_permutation"] if n_permutations > 0 else out["p_asymptotic"]
     out["p_adjusted"] = adjust_p(basis.to_numpy(), adjust, "correlate")

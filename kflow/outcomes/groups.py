@@ -17,6 +17,7 @@ from kflow._results import Result
 from kflow._validation import check_count, require_columns
 from kflow.exceptions import DataError
 from kflow.outcomes._stats import adjust_p
+from kflow.outcomes._tables import FEW_LEVELS, level_codes, midranks, random_tables
 from kflow.outcomes.effects import epsilon_squared_ci, pair_ci
 
 __all__ = ["GroupComparison", "compare_groups"]
@@ -73,14 +74,6 @@ class GroupComparison(Result):
         return "\n".join(lines)
 
 
-def _kruskal_h(ranks: np.ndarray, onehot: np.ndarray, sizes: np.ndarray, tie: float) -> np.ndarray:
-    """H for rank vector and (k, n, G) group indicators (ranks of all n values, fixed)."""
-    n = len(ranks)
-    sums = np.einsum("n,kng->kg", ranks, onehot)
-    h = 12.0 / (n * (n + 1)) * np.sum(sums**2 / sizes, axis=1) - 3 * (n + 1)
-    return h / tie
-
-
 def _mwu_pair(x: np.ndarray, y: np.ndarray, n_permutations: int, rng: np.random.Generator):
     """U of x, its two-sided exact (all splits) or permutation p-value on the pooled ranks."""
     pooled = np.concatenate([x, y])
@@ -94,12 +87,41 @@ def _mwu_pair(x: np.ndarray, y: np.ndarray, n_permutations: int, rng: np.random.
         rank_sums = ranks[idx].sum(axis=1)
         method = "exact"
     else:
-        perms = rng.permuted(np.tile(np.arange(n), (n_permutations, 1)), axis=1)[:, :n1]
-        rank_sums = ranks[perms].sum(axis=1)
+        rank_sums = _random_rank_sums(ranks, n1, n_permutations, rng)
         method = "permutation"
     u = rank_sums - comb(n1 + 1, 2)
     p = permutation_p(u_obs, u, alternative="two-sided", center=center, exact=method == "exact")
     return float(u_obs), p, method
+
+
+def _random_rank_sums(ranks: np.ndarray, n1: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Rank sums of ``k`` random sets of n1 firms: through the counts of each distinct rank when
+    there are few (ratings), else by shuffling."""
+    levels, counts = np.unique(ranks, return_counts=True)
+    if len(levels) <= FEW_LEVELS:
+        return rng.multivariate_hypergeometric(counts, n1, size=k) @ levels
+    perms = rng.permuted(np.tile(np.arange(len(ranks)), (k, 1)), axis=1)[:, :n1]
+    return ranks[perms].sum(axis=1)
+
+
+def _random_group_rank_sums(
+    values: np.ndarray, codes: np.ndarray, G: int, k: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Under ``k`` random relabellings of the firms: the (k, G) rank sums of the groups and the
+    (k, G) sums of their values (for a binary outcome, the ones per group). Few distinct values
+    go through random tables of counts (kflow.outcomes._tables), others through shuffles."""
+    sizes = np.bincount(codes, minlength=G)
+    levels, level = level_codes(values)
+    if len(levels) <= FEW_LEVELS:
+        counts = np.bincount(level, minlength=len(levels))
+        tables = random_tables(sizes, counts, k, rng).astype(float)
+        return tables @ midranks(counts), tables @ levels
+    perms = rng.permuted(np.tile(codes, (k, 1)), axis=1)
+    cells = (np.arange(k)[:, None] * G + perms).ravel()
+    ranks = np.tile(stats.rankdata(values), k)
+    rank_sums = np.bincount(cells, weights=ranks, minlength=k * G).reshape(k, G)
+    sums = np.bincount(cells, weights=np.tile(values, k), minlength=k * G).reshape(k, G)
+    return rank_sums, sums
 
 
 def compare_groups(
@@ -215,8 +237,12 @@ def compare_groups(
             f"compare_groups: fewer than two groups of {by!r} have two or more firms with "
             f"{outcome!r}; nothing to compare."
         )
-    perms = rng.permuted(np.tile(codes, (n_permutations, 1)), axis=1) if n_permutations else None
-    omnibus = (_binary_omnibus if binary else _rank_omnibus)(values, codes, len(names), perms)
+    null = (
+        _random_group_rank_sums(values, codes, len(names), n_permutations, rng)
+        if n_permutations
+        else None
+    )
+    omnibus = (_binary_omnibus if binary else _rank_omnibus)(values, codes, len(names), null)
     pairwise = _pairwise(values, codes, names, binary, n_permutations, rng)
     # Drawn last, so that the permutation p-values do not depend on the number of resamples.
     _add_intervals(omnibus, pairwise, values, codes, binary, rng, n_bootstrap)
@@ -231,18 +257,18 @@ def compare_groups(
     )
 
 
-def _rank_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dict:
-    """Kruskal-Wallis H with epsilon^2 and its permutation p-value."""
+def _rank_omnibus(values: np.ndarray, codes: np.ndarray, G: int, null) -> dict:
+    """Kruskal-Wallis H with epsilon^2 and its permutation p-value (``null``: the rank sums
+    of the groups under random relabellings)."""
     n = len(values)
     h, p_asym = stats.kruskal(*[values[codes == g] for g in range(G)])
     p_perm = np.nan
-    if perms is not None:
-        ranks = stats.rankdata(values)
+    if null is not None:
         _, t = np.unique(values, return_counts=True)
         tie = 1 - np.sum(t**3 - t) / (n**3 - n)
         sizes = np.bincount(codes, minlength=G).astype(float)
-        onehot = perms[..., None] == np.arange(G)
-        p_perm = permutation_p(h, _kruskal_h(ranks, onehot, sizes, tie))
+        sims = 12.0 / (n * (n + 1)) * np.sum(null[0] ** 2 / sizes, axis=1) - 3 * (n + 1)
+        p_perm = permutation_p(h, sims / tie)
     return {
         "test": "kruskal_wallis",
         "statistic": float(h),
@@ -255,17 +281,18 @@ def _rank_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dict:
     }
 
 
-def _binary_omnibus(values: np.ndarray, codes: np.ndarray, G: int, perms) -> dict:
-    """Pearson chi-square of group x outcome with Cramer's V and its permutation p-value."""
+def _binary_omnibus(values: np.ndarray, codes: np.ndarray, G: int, null) -> dict:
+    """Pearson chi-square of group x outcome with Cramer's V and its permutation p-value
+    (``null``: the ones per group under random relabellings, second item)."""
     n = len(values)
     table = pd.crosstab(codes, values).to_numpy()
     chi2, p_asym, _, _ = stats.chi2_contingency(table, correction=False)
     cramer = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
     p_perm = np.nan
-    if perms is not None:
+    if null is not None:
         row_totals = np.bincount(codes, minlength=G)
         share = values.mean()
-        ones = np.stack([((perms == g) * values[None, :]).sum(axis=1) for g in range(G)], axis=1)
+        ones = null[1]
         exp1, exp0 = row_totals * share, row_totals * (1 - share)
         sims = (((ones - exp1) ** 2) / exp1 + ((row_totals - ones - exp0) ** 2) / exp0).sum(axis=1)
         p_perm = permutation_p(chi2, sims)

@@ -214,11 +214,16 @@ def _permuted_cross_products(
         Y, X = X, Y
     rows, cols = np.nonzero(Y * off)
     w = Y[rows, cols]
+    flat = X.ravel()
+    n = len(X)
     out = np.empty(len(perms))
-    size = max(1, 20_000_000 // max(len(w), 1))
+    # Blocks of about 200,000 cells keep the index arrays in the processor's cache.
+    size = max(1, 200_000 // max(len(w), 1))
     for start in range(0, len(perms), size):
         p = perms[start : start + size]
-        out[start : start + size] = X[p[:, rows], p[:, cols]] @ w
+        cells = np.take(p, rows, axis=1) * n
+        cells += np.take(p, cols, axis=1)
+        out[start : start + size] = np.take(flat, cells) @ w
     return out
 
 

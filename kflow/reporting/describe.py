@@ -7,6 +7,7 @@ import json
 import os
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
@@ -59,7 +60,6 @@ def sociogram_data(ctx: Context, roles: pd.Series, order: list[str],
     string can close the script element."""
     survey = ctx.survey if survey is None else survey
     firms = order
-    position = {f: i for i, f in enumerate(firms)}
     layer = survey.layer()
     out_deg = layer[V.SOURCE].value_counts().reindex(firms, fill_value=0)
     in_deg = layer[V.TARGET].value_counts().reindex(firms, fill_value=0)
@@ -75,8 +75,10 @@ def sociogram_data(ctx: Context, roles: pd.Series, order: list[str],
         }
         for f, key, r in zip(firms, keys, survey.firms[V.RESPONDENT].reindex(firms), strict=True)
     ]
-    ties = [[position[a], position[b]] for a, b in zip(layer[V.SOURCE], layer[V.TARGET],
-                                                          strict=True)]
+    where = pd.Index(firms)
+    ties = np.column_stack(
+        [where.get_indexer(layer[V.SOURCE]), where.get_indexer(layer[V.TARGET])]
+    ).tolist()
     present = [r for r in (*V.ROLES, "unclassified") if any(n["role"] == r for n in nodes)]
     text = json.dumps({"firms": nodes, "ties": ties, "roles": present}, ensure_ascii=True,
                       sort_keys=True)

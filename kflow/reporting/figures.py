@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 
 from kflow import vocabulary as V
 from kflow._plotting import RC, svg_text
+from kflow.reporting.arrows import arrow_patch, split_arrows
 from kflow.reporting.labels import ROLE_LABELS
 from kflow.reporting.placement import LABEL_GID, place_labels, renderer_of
 
@@ -63,12 +64,13 @@ def quadrant_figure(
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(8.0, 5.8))
         ax = fig.subplots()
-        for (x, y), firms in points:
-            role = data.loc[firms[0], "role"]
-            # The marker grows with the firms it stands for, up to MARKER_FIRMS of them.
-            ax.scatter([x], [y], s=30 + 14 * (min(len(firms), MARKER_FIRMS) - 1),
-                       color=COLORS.get(role, "#aab7b8"),
-                       zorder=3, edgecolor="white", linewidth=0.6)
+        # One marker per point, growing with the firms it stands for (up to MARKER_FIRMS).
+        counts = np.array([min(len(firms), MARKER_FIRMS) for _, firms in points])
+        roles = data["role"].to_dict()
+        ax.scatter([x for (x, _), _ in points], [y for (_, y), _ in points],
+                   s=30 + 14 * (counts - 1),
+                   color=[COLORS.get(roles[firms[0]], "#aab7b8") for _, firms in points],
+                   zorder=3, edgecolor="white", linewidth=0.6, gid="kflow-points")
         _pad_limits(ax, data["local_score"], data["external_score"])
         t_local, t_ext = thresholds["local"], thresholds["external"]
         ax.axvline(t_local, color="#555555", linestyle="--", linewidth=0.8)
@@ -258,13 +260,15 @@ def sociogram(survey, roles: pd.Series, label: dict, *, seed: int = 0,
               ) -> tuple[str, str]:
     fig, caption = sociogram_figure(survey, roles, label, seed=seed, order=order,
                                     actor_label=actor_label)
-    return svg_text(fig), caption
+    svg = split_arrows(split_arrows(svg_text(fig), "kflow-ties"), "kflow-outside-ties")
+    return svg, caption
 
 
 def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float,
             gid: str = "kflow-ties") -> None:
-    """All arrows of a kind as one quiver (one SVG path collection), stopped short of the
-    nodes so that heads stay visible."""
+    """All arrows of a kind as one compound path (split into one SVG path per tie when the
+    figure is written, see kflow.reporting.arrows), stopped short of the nodes so that heads
+    stay visible. ``width`` is the shaft's, as a share of the axes' width."""
     if not starts:
         return
     a = np.asarray(starts, dtype=float)
@@ -272,11 +276,11 @@ def _arrows(ax, starts, ends, *, color: str, alpha: float, width: float,
     d = b - a
     length = np.hypot(d[:, 0], d[:, 1])[:, None]
     gap = np.minimum(0.035, 0.3 * length) / np.where(length > 0, length, 1.0)
-    a = a + gap * d
-    d = d * (1 - 2 * gap)
-    ax.quiver(a[:, 0], a[:, 1], d[:, 0], d[:, 1], angles="xy", scale_units="xy", scale=1,
-              color=color, alpha=alpha, width=width, headwidth=4.5, headlength=5.5, zorder=1,
-              gid=gid)
+    x0, x1 = ax.get_xlim()
+    # add_artist, not add_patch: the limits are set, and updating them from every subpath
+    # would walk the path in Python.
+    ax.add_artist(arrow_patch(a + gap * d, b - gap * d, width * (x1 - x0), color=color,
+                              alpha=alpha, gid=gid))
 
 
 def outcomes_figure(data: pd.DataFrame, outcomes: list[str], *, seed: int = 0) -> Figure:

@@ -59,17 +59,41 @@ def place_labels(
         for (x, y), r in zip(display, radius, strict=True)
     ]
     frame = ax.get_window_extent(renderer)
-    placed: list[Bbox] = list(obstacles)
-    missing = []
+    placed = _Boxes(obstacles)
+    marker_boxes = _Boxes(markers)
+    missing, taken = [], []
     for i in np.argsort(-np.hypot(*(display - display.mean(axis=0)).T), kind="stable"):
         box = _try_positions(ax, renderer, xy[i], texts[i], radius[i] / to_px, distances,
-                             fontsize, color, frame, placed, markers, i,
+                             fontsize, color, frame, placed, marker_boxes, i,
                              f"{LABEL_GID}-{name}-{i}")
         if box is None:
             missing.append(int(i))
         else:
-            placed.append(box)
-    return sorted(missing), placed + markers
+            placed.add(box)
+            taken.append(box)
+    return sorted(missing), list(obstacles) + taken + markers
+
+
+class _Boxes:
+    """Boxes as an array of normalized extents (x0, y0, x1, y1), so that one box is tested
+    against all of them at once with the rule of matplotlib's ``Bbox.overlaps`` (touching edges
+    overlap)."""
+
+    def __init__(self, boxes: Sequence[Bbox]):
+        self.extents = np.array([_normalized(b) for b in boxes], dtype=float).reshape(-1, 4)
+
+    def add(self, box: Bbox) -> None:
+        self.extents = np.vstack([self.extents, _normalized(box)])
+
+    def overlapping(self, box: Bbox) -> np.ndarray:
+        x0, y0, x1, y1 = _normalized(box)
+        e = self.extents
+        return (e[:, 0] <= x1) & (x0 <= e[:, 2]) & (e[:, 1] <= y1) & (y0 <= e[:, 3])
+
+
+def _normalized(box: Bbox) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box.extents
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color, frame,
@@ -106,10 +130,13 @@ def _text_size(ax, renderer, text, style) -> tuple[float, float]:
     return box.width, box.height
 
 
-def _free(box: Bbox, frame: Bbox, placed, markers, own: int) -> bool:
+def _free(box: Bbox, frame: Bbox, placed: _Boxes, markers: _Boxes, own: int) -> bool:
     inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-    return inside and not (any(box.overlaps(b) for b in placed) or any(
-        box.overlaps(m) for k, m in enumerate(markers) if k != own))
+    if not inside or placed.overlapping(box).any():
+        return False
+    hits = markers.overlapping(box)
+    hits[own] = False
+    return not hits.any()
 
 
 def label_boxes(fig, prefix: str = LABEL_GID) -> list[Bbox]:

@@ -74,11 +74,16 @@ def table_rows(frame: pd.DataFrame | None, limit: int = VISIBLE_ROWS) -> dict:
     index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
     names = ([frame.index.name or ""] if index else []) + list(frame.columns)
     header = [column_label(n) for n in names]
-    formats = [fmt_p if _is_p(c) else fmt for c in frame.columns]
-    rows = []
-    for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        cells = [f(v) for f, v in zip(formats, row, strict=True)]
-        rows.append(([value_label(fmt(idx))] if index else []) + cells)
+    # Column by column: a column's values come out as Python scalars in one call.
+    columns = [
+        list(map(fmt_p if _is_p(c) else fmt, frame.iloc[:, j].tolist()))
+        for j, c in enumerate(frame.columns)
+    ]
+    if index:
+        columns.insert(0, [value_label(fmt(i)) for i in frame.index.tolist()])
+    rows = [list(cells) for cells in zip(*columns, strict=True)] if columns else [
+        [] for _ in range(len(frame))
+    ]
     return {"header": header, "rows": rows[:limit], "more": rows[limit:], "total": len(rows)}
 
 
@@ -125,6 +130,15 @@ def render_markdown(model: ReportModel, figure_paths: dict[str, str]) -> str:
     return template.render(**_context(model, figure_paths))
 
 
+def _records_json(caption: str, records: list[dict]) -> str:
+    """``{"caption": ..., "rows": [...]}`` with one row per line."""
+    rows = ",\n".join(" " + json.dumps(r, ensure_ascii=False) for r in records)
+    head = json.dumps(caption, ensure_ascii=False)
+    return f'{{"caption": {head},\n "rows": [\n{rows}\n ]}}\n' if records else (
+        f'{{"caption": {head},\n "rows": []}}\n'
+    )
+
+
 def write_tables(model: ReportModel, folder: Path) -> list[Path]:
     """Every table as CSV and JSON (records), named after the table. CSV cells that a
     spreadsheet would run as formulas get a leading apostrophe; JSON keeps the data as read."""
@@ -140,10 +154,6 @@ def write_tables(model: ReportModel, folder: Path) -> list[Path]:
         )
         json_path = folder / f"{table.name}.json"
         records = json.loads(frame.to_json(orient="records", double_precision=10))
-        json_path.write_text(
-            json.dumps({"caption": table.caption, "rows": records}, indent=1, ensure_ascii=False)
-            + "\n",
-            encoding="utf-8",
-        )
+        json_path.write_text(_records_json(table.caption, records), encoding="utf-8")
         written += [csv_path, json_path]
     return written

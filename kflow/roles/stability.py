@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from kflow import vocabulary as V
 from kflow._layers import build_layer, focus, one_layer, resolve_missing
@@ -222,10 +223,8 @@ def _local_scores(layer, column: str, keep: np.ndarray) -> np.ndarray:
     if column in _VECTOR_LOCAL:
         w = layer.weight if "strength" in column else np.ones(layer.m)
         kw = keep * w[None, :]
-        out_s = np.zeros((k, n))
-        in_s = np.zeros((k, n))
-        np.add.at(out_s.T, layer.src, kw.T)
-        np.add.at(in_s.T, layer.dst, kw.T)
+        out_s = _per_firm(kw, layer.src, n)
+        in_s = _per_firm(kw, layer.dst, n)
         scale = {"degree_norm": 2 * (n - 1), "in_degree_norm": n - 1, "out_degree_norm": n - 1}.get(
             column, 1
         )
@@ -257,9 +256,15 @@ def _external_scores(
     # Incoming outside ties are unique per (firm, actor) once read, so counting kept rows per
     # firm counts distinct actors.
     values = weight if column == "external_strength" else np.ones(len(firm))
-    out = np.zeros((keep.shape[0], n))
-    np.add.at(out.T, firm, (keep * values[None, :]).T)
-    return out
+    return _per_firm(keep * values[None, :], firm, n)
+
+
+def _per_firm(values: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
+    """(k, n) sums of the (k, m) tie values by the firm at each tie's end, for every resample at
+    once: the (n, m) sparse incidence matrix (1 at (ends[e], e)) times the values."""
+    m = len(ends)
+    incidence = sparse.csr_matrix((np.ones(m), (ends, np.arange(m))), shape=(n, m))
+    return np.asarray(incidence @ values.T).T
 
 
 def _tabulate(observed_roles: pd.Series, codes: np.ndarray) -> pd.DataFrame:
