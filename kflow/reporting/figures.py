@@ -294,9 +294,12 @@ def outcomes_figure(data: pd.DataFrame, outcomes: list[str], *, seed: int = 0) -
         for ax, outcome in zip(axes, outcomes, strict=True):
             values = [data.loc[data["role"] == r, outcome].dropna().to_numpy() for r in roles]
             ax.boxplot(values, positions=range(len(roles)), widths=0.5, showfliers=False)
+            # Plain markers (one definition, placed at every firm) rather than a scatter
+            # collection, which would write a style per firm.
             for i, (r, v) in enumerate(zip(roles, values, strict=True)):
-                ax.scatter(i + rng.uniform(-0.12, 0.12, len(v)), v, s=14, color=COLORS[r],
-                           zorder=3, alpha=0.85)
+                ax.plot(i + rng.uniform(-0.12, 0.12, len(v)), v, linestyle="none", marker="o",
+                        markersize=5.2, markeredgewidth=0, color=COLORS[r], zorder=3,
+                        alpha=0.85)
             ax.set_ylabel(outcome.replace("_", " "))
         labels = [f"{_role_text(r)}\n(n = {int((data['role'] == r).sum())})" for r in roles]
         axes[-1].set_xticks(range(len(roles)), labels)

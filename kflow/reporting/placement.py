@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 __all__ = ["LABEL_GID", "label_boxes", "overlapping_pairs", "place_labels", "renderer_of"]
@@ -60,10 +61,12 @@ def place_labels(
     ]
     frame = ax.get_window_extent(renderer)
     placed = _Boxes(obstacles)
+    probe = Text(0, 0, "")
+    probe.set_figure(fig)
     marker_boxes = _Boxes(markers)
     missing, taken = [], []
     for i in np.argsort(-np.hypot(*(display - display.mean(axis=0)).T), kind="stable"):
-        box = _try_positions(ax, renderer, xy[i], texts[i], radius[i] / to_px, distances,
+        box = _try_positions(ax, renderer, probe, xy[i], texts[i], radius[i] / to_px, distances,
                              fontsize, color, frame, placed, marker_boxes, i,
                              f"{LABEL_GID}-{name}-{i}")
         if box is None:
@@ -96,12 +99,12 @@ def _normalized(box: Bbox) -> tuple[float, float, float, float]:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color, frame,
+def _try_positions(ax, renderer, probe, point, text, radius, distances, fontsize, color, frame,
                    placed, markers, own, gid):
     """The first free position around ``point``. The text is measured once; each candidate's
     box is computed from that size, and only a free one is drawn and checked as drawn."""
     style = {"fontsize": fontsize, "color": color, "zorder": 4, "gid": gid}
-    width, height = _text_size(ax, renderer, text, style)
+    width, height = _text_size(probe, renderer, text, fontsize)
     to_px = ax.figure.dpi / 72.0
     x, y = ax.transData.transform(np.asarray(point, dtype=float).reshape(1, 2))[0]
     for distance in distances:
@@ -123,10 +126,12 @@ def _try_positions(ax, renderer, point, text, radius, distances, fontsize, color
     return None
 
 
-def _text_size(ax, renderer, text, style) -> tuple[float, float]:
-    probe = ax.annotate(text, (0, 0), xytext=(0, 0), textcoords="offset points", **style)
+def _text_size(probe: Text, renderer, text: str, fontsize: float) -> tuple[float, float]:
+    """Width and height of the text as the figure lays it out, measured on ``probe`` (a text
+    artist of the figure that is never drawn)."""
+    probe.set_fontsize(fontsize)
+    probe.set_text(text)
     box = probe.get_window_extent(renderer)
-    probe.remove()
     return box.width, box.height
 
 

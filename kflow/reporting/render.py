@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -87,9 +88,11 @@ def table_rows(frame: pd.DataFrame | None, limit: int = VISIBLE_ROWS) -> dict:
     return {"header": header, "rows": rows[:limit], "more": rows[limit:], "total": len(rows)}
 
 
+@functools.lru_cache(maxsize=2)
 def _environment(html: bool) -> jinja2.Environment:
     """Templates with autoescaping for HTML; for Markdown every data string goes through the
-    ``md`` filter instead (HTML escaping would be wrong there)."""
+    ``md`` filter instead (HTML escaping would be wrong there). One environment per kind, so
+    that the templates are compiled once per process."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kflow.reporting", "templates"),
         autoescape=html,
