@@ -144,13 +144,22 @@ class TestCorrelate:
         # y2 misses a firm, so its pairs permute 6 firms while y1's permute 7: each p-value
         # is checked against every relabelling of its own pair.
         idx = list("abcdefg")
-        x = pd.DataFrame({"deg": [1.0, 2, 3, 4, 5, 6, 7], "btw": [3.0, 1, 2, 7, 5, 4, 6]}, idx)
+        # Ratings with ties, so that the null distribution depends on both columns.
+        x = pd.DataFrame({"deg": [1.0, 2, 3, 4, 5, 6, 7], "btw": [0.0, 0, 0, 0, 0, 5, 6]}, idx)
         y = pd.DataFrame(
-            {"y1": [2.0, 1, 4, 3, 6, 7, 5], "y2": [1.0, 3, 2, np.nan, 4, 6, 5]}, idx
+            {"y1": [0.0, 0, 1, 1, 3, 3, 3], "y2": [1.0, 0, 3, np.nan, 3, 3, 2]}, idx
         )
-        out = kflow.correlate(x, y, method="spearman", n_permutations=40_000, seed=8)
+        # Either side may be the one shuffled (the one with fewer distinct columns and firm
+        # sets): swapping the arguments tries both.
+        out = pd.concat(
+            [
+                kflow.correlate(x, y, method="spearman", n_permutations=40_000, seed=8),
+                kflow.correlate(y, x, method="spearman", n_permutations=40_000, seed=9),
+            ]
+        )
+        both = pd.concat([x, y], axis=1)
         for row in out.itertuples():
-            pair = pd.concat([x[row.x], y[row.y]], axis=1).dropna()
+            pair = both[[row.x, row.y]].dropna()
             a, b = stats.rankdata(pair.iloc[:, 0]), stats.rankdata(pair.iloc[:, 1])
             sims = [abs(np.corrcoef(a, np.array(p))[0, 1]) for p in itertools.permutations(b)]
             exact = np.mean(np.array(sims) >= abs(row.r) - 1e-12)

@@ -55,21 +55,27 @@ def _permutation_ps(rows: list, tests: list, n_permutations: int, rng) -> None:
     """Two-sided permutation p-value of every tested pair, in place in ``rows``.
 
     One set of random orders of the largest sample is drawn; a smaller sample of n firms uses
-    the order each of them gives to the positions 0..n-1 (itself a uniformly random order). Pairs
-    with the same outcome column and the same firms share the shuffled outcome: their null
-    correlations are one matrix product.
+    the order each of them gives to the positions 0..n-1 (itself a uniformly random order).
+    Shuffling either column of a pair gives the same null distribution, so pairs that share a
+    column on the same firms share its shuffles: the side with fewer distinct (column, firms)
+    is shuffled, and each of its columns' null correlations are one matrix product.
     """
-    largest = max(len(t[3]) for t in tests)
+    largest = max(len(t[4]) for t in tests)
     orders = np.argsort(rng.random((n_permutations, largest)), axis=1)
-    by_sample: dict[tuple, list] = {}
+    by_side: list[dict[tuple, list]] = [{}, {}]
     for test in tests:
-        by_sample.setdefault((test[1], test[2].tobytes()), []).append(test)
+        _, i, j, keep, *_ = test
+        by_side[0].setdefault((i, keep.tobytes()), []).append(test)
+        by_side[1].setdefault((j, keep.tobytes()), []).append(test)
+    # Shuffle x (item 4 of a test) when it has fewer groups, else y (item 5); ties go to y.
+    side = 0 if len(by_side[0]) < len(by_side[1]) else 1
     perms = {largest: orders}
-    for group in by_sample.values():
-        n = len(group[0][3])
+    for group in by_side[side].values():
+        n = len(group[0][4])
         if n not in perms:
             perms[n] = orders[orders < n].reshape(n_permutations, n)
-        null = group[0][4][perms[n]] @ np.column_stack([t[3] for t in group])
+        shuffled = group[0][4 + side][perms[n]]
+        null = shuffled @ np.column_stack([t[5 - side] for t in group])
         for (row, *_), sims in zip(group, null.T, strict=True):
             r = rows[row][3]
             rows[row] = (*rows[row][:6], permutation_p(r, sims, alternative="two-sided"))
@@ -171,7 +177,7 @@ def correlate(
             else:
                 res = stats.pearsonr(a, b)
             rows.append((xc, yc, method, float(res.statistic), n, float(res.pvalue), np.nan))
-            tests.append((len(rows) - 1, j, keep, _standardized(a), _standardized(b)))
+            tests.append((len(rows) - 1, i, j, keep, _standardized(a), _standardized(b)))
     if n_permutations > 0 and tests:
         _permutation_ps(rows, tests, n_permutations, rng)
     out = pd.DataFrame(rows, columns=list(COLUMNS[:7]))
