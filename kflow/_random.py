@@ -25,6 +25,12 @@ def as_generator(
     raise bad_parameter(function, "seed", "an int, a numpy Generator or None", seed)
 
 
+def random_orders(rng: np.random.Generator, k: int, n: int) -> np.ndarray:
+    """(k, n) array whose rows are independent, uniformly random orders of 0..n-1 (each row
+    shuffled in place by the generator, cheaper than sorting random keys)."""
+    return rng.permuted(np.tile(np.arange(n), (k, 1)), axis=1)
+
+
 def seed_echo(seed: int | np.random.Generator | None) -> int | str | None:
     """The seed as a result records it: the int (or None), or ``"generator"`` for a Generator."""
     if seed is None or isinstance(seed, (int, np.integer)):

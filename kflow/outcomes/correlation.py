@@ -7,7 +7,7 @@ import pandas as pd
 from scipy import stats
 
 from kflow._inference import permutation_p
-from kflow._random import as_generator, seed_echo
+from kflow._random import as_generator, random_orders, seed_echo
 from kflow._validation import check_count
 from kflow.exceptions import DataError, bad_parameter
 from kflow.outcomes._stats import adjust_p
@@ -61,7 +61,7 @@ def _permutation_ps(rows: list, tests: list, n_permutations: int, rng) -> None:
     is shuffled, and each of its columns' null correlations are one matrix product.
     """
     largest = max(len(t[4]) for t in tests)
-    orders = np.argsort(rng.random((n_permutations, largest)), axis=1)
+    orders = random_orders(rng, n_permutations, largest)
     by_side: list[dict[tuple, list]] = [{}, {}]
     for test in tests:
         _, i, j, keep, *_ = test

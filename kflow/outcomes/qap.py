@@ -18,7 +18,7 @@ import pandas as pd
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
 from kflow._layers import focus
-from kflow._random import as_generator, seed_echo
+from kflow._random import as_generator, random_orders, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
 from kflow.exceptions import DataError, bad_parameter
@@ -333,7 +333,7 @@ def qap(
     off = ~np.eye(n, dtype=bool)
     check_count(n_permutations, "n_permutations", "qap")
     rng = as_generator(seed, "qap")
-    perms = np.argsort(rng.random((n_permutations, n)), axis=1) if n_permutations else None
+    perms = random_orders(rng, n_permutations, n) if n_permutations else None
     seed_out = seed_echo(seed)
 
     if method == "correlation":
