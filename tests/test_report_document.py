@@ -141,3 +141,21 @@ def test_pdf_needs_a_browser_and_says_which(tmp_path, monkeypatch):
     with pytest.raises(MissingToolError, match="apt-get install chromium"):
         kflow.report(s, tmp_path / "r", formats=("pdf",), **FAST)
     assert not (tmp_path / "r").exists()
+
+
+def test_long_tables_fold_up_to_a_cap_and_point_to_the_csv():
+    import pandas as pd
+
+    from kflow.reporting import render
+
+    frame = pd.DataFrame({"firm_id": [f"F{i}" for i in range(1200)], "x": range(1200)})
+    t = render.table_rows(frame, limit=15, cap=1000)
+    assert (len(t["rows"]), len(t["more"]), t["total"], t["cut"]) == (15, 985, 1200, 200)
+    assert t["more"][-1] == ["F999", "999"]  # rows in order, none skipped before the cap
+    html = render._environment(True).get_template("_table.html.j2").render(frame=frame)
+    assert "Show the next 985 of 1200 rows" in html and "The other 200 rows are in the CSV" in html
+    assert html.count("<tr>") == 1 + 15 + 1 + 985  # two header rows, the shown and folded rows
+    md = render._environment(False).get_template("_table.md.j2").render(frame=frame)
+    assert "*1200 rows in all; the first 15 are shown" in md and "F15 " not in md
+    small = render._environment(True).get_template("_table.html.j2").render(frame=frame[:40])
+    assert "Show the other 25 of 40 rows" in small and "CSV" not in small

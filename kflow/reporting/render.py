@@ -34,6 +34,10 @@ def md_escape(value: object) -> str:
 #: pointer to the CSV (Markdown).
 VISIBLE_ROWS = 15
 
+#: Rows of a table an HTML report holds at most (shown and folded); a longer table (e.g. the
+#: relays of a dense network) points to its CSV for the rest.
+DOCUMENT_ROWS = 1000
+
 
 def fmt(value: object) -> str:
     """One cell as text: integers plain, floats to 3 decimals, missing values empty."""
@@ -67,25 +71,31 @@ def _is_p(column: object) -> bool:
     return name.startswith("p_") or name == "p"
 
 
-def table_rows(frame: pd.DataFrame | None, limit: int = VISIBLE_ROWS) -> dict:
-    """Labelled header and formatted rows of a table, the first ``limit`` rows apart from the
-    rest; a plain 0..n-1 index is not shown."""
+def table_rows(
+    frame: pd.DataFrame | None, limit: int = VISIBLE_ROWS, cap: int = DOCUMENT_ROWS
+) -> dict:
+    """Labelled header and formatted rows of a table: the first ``limit`` rows apart from the
+    rest, of which only rows up to ``cap`` are formatted (``total`` counts them all); a plain
+    0..n-1 index is not shown."""
     if frame is None or len(frame) == 0:
-        return {"header": [], "rows": [], "more": [], "total": 0}
+        return {"header": [], "rows": [], "more": [], "total": 0, "cut": 0}
+    total = len(frame)
     index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
     names = ([frame.index.name or ""] if index else []) + list(frame.columns)
     header = [column_label(n) for n in names]
+    shown = frame.iloc[: max(limit, cap)]
     # Column by column: a column's values come out as Python scalars in one call.
     columns = [
-        list(map(fmt_p if _is_p(c) else fmt, frame.iloc[:, j].tolist()))
-        for j, c in enumerate(frame.columns)
+        list(map(fmt_p if _is_p(c) else fmt, shown.iloc[:, j].tolist()))
+        for j, c in enumerate(shown.columns)
     ]
     if index:
-        columns.insert(0, [value_label(fmt(i)) for i in frame.index.tolist()])
+        columns.insert(0, [value_label(fmt(i)) for i in shown.index.tolist()])
     rows = [list(cells) for cells in zip(*columns, strict=True)] if columns else [
-        [] for _ in range(len(frame))
+        [] for _ in range(len(shown))
     ]
-    return {"header": header, "rows": rows[:limit], "more": rows[limit:], "total": len(rows)}
+    return {"header": header, "rows": rows[:limit], "more": rows[limit:], "total": total,
+            "cut": total - len(rows)}
 
 
 @functools.lru_cache(maxsize=2)
