@@ -9,8 +9,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from kflow._inference import permutation_p
 from kflow._random import as_generator, seed_echo
@@ -135,6 +133,10 @@ def regress(
     require_columns(data, [outcome, *predictors], "regress")
     if n_permutations and model != "ols":
         raise bad_parameter(fn, "n_permutations", "0 unless model='ols'", n_permutations)
+    # statsmodels is imported on first use: the report and most analyses do not need it.
+    import statsmodels.api as sm
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
     d = data[[outcome, *predictors]].apply(pd.to_numeric, errors="coerce").dropna()
     y = d[outcome].astype(float)
     X = d[predictors].astype(float)
