@@ -176,7 +176,11 @@ def compare_groups(
 
     and Holm-adjusted p-values [5]_. A binary outcome gets a permutation chi-square test with
     Cramer's V and, per pair, Fisher's exact test [6]_ with the difference in shares as effect size.
-    Permutation p-values count the observed labelling as one of the permutations [7]_.
+    Permutation p-values count the observed labelling as one of the permutations [7]_. A rank
+    statistic depends only on the table of firms by group and distinct value, so for an outcome
+    with at most 16 distinct values (ratings, their sums) a random relabelling is drawn as a
+    random table with the observed margins (multivariate hypergeometric cells): the same null
+    distribution, at a cost that does not grow with the number of firms.
 
     See Also
     --------

@@ -198,8 +198,11 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0,
         ax = fig.subplots()
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_xlim(-1.45, 1.45)
-        ax.set_ylim(-1.45, 1.45)
+        # Room for the ring of outside actors only when there are some (outside links
+        # recorded as counts have none): the firms fill the picture otherwise.
+        lim = 1.45 if actors else 0.85
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
         _arrows(ax, [pos[f] for f in layer[V.SOURCE]], [pos[f] for f in layer[V.TARGET]],
                 color="#5d6d7e", alpha=0.45, width=0.0022)
         ext = survey.external
@@ -230,7 +233,7 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0,
                                              marker_radius=3.5, fontsize=6,
                                              color="#7d6608", name="sociogram-actor",
                                              obstacles=taken)
-        _sociogram_legend(ax, respondent)
+        _sociogram_legend(ax, respondent, bool(actors))
         notes = []
         if len(firms) > MAX_LABELS:
             notes.append(f"{len(firms)} firms: labels are left out (the tables list the firms).")
@@ -241,7 +244,7 @@ def sociogram_figure(survey, roles: pd.Series, label: dict, *, seed: int = 0,
         return fig, " ".join(notes)
 
 
-def _sociogram_legend(ax, respondent: np.ndarray) -> None:
+def _sociogram_legend(ax, respondent: np.ndarray, actors: bool) -> None:
     handles = [Line2D([], [], marker="o", linestyle="", color=COLORS[r], label=_role_text(r))
                for r in V.ROLES]
     handles.append(Line2D([], [], marker="o", linestyle="", color=COLORS[None],
@@ -249,8 +252,9 @@ def _sociogram_legend(ax, respondent: np.ndarray) -> None:
     if not respondent.all():
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                               markeredgecolor="#5d6d7e", label="did not answer (hollow)"))
-    handles.append(Line2D([], [], marker="s", linestyle="", color="#f4d03f",
-                          label="outside actor"))
+    if actors:
+        handles.append(Line2D([], [], marker="s", linestyle="", color="#f4d03f",
+                              label="outside actor"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
               frameon=False, fontsize=8)
 
