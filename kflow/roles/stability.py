@@ -222,7 +222,7 @@ def _local_scores(layer, column: str, keep: np.ndarray) -> np.ndarray:
     n, k = layer.n, keep.shape[0]
     if column in _VECTOR_LOCAL:
         w = layer.weight if "strength" in column else np.ones(layer.m)
-        kw = keep * w[None, :]
+        kw = _tie_major(keep, w)
         out_s = _per_firm(kw, layer.src, n)
         in_s = _per_firm(kw, layer.dst, n)
         scale = {"degree_norm": 2 * (n - 1), "in_degree_norm": n - 1, "out_degree_norm": n - 1}.get(
@@ -256,15 +256,21 @@ def _external_scores(
     # Incoming outside ties are unique per (firm, actor) once read, so counting kept rows per
     # firm counts distinct actors.
     values = weight if column == "external_strength" else np.ones(len(firm))
-    return _per_firm(keep * values[None, :], firm, n)
+    return _per_firm(_tie_major(keep, values), firm, n)
+
+
+def _tie_major(keep: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(m, k) C-ordered tie values of every resample: ``keep`` (k, m) times ``values`` (m,),
+    laid out as the sparse product below reads them (no copy there)."""
+    return np.multiply(keep.T, values[:, None], order="C")
 
 
 def _per_firm(values: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
-    """(k, n) sums of the (k, m) tie values by the firm at each tie's end, for every resample at
-    once: the (n, m) sparse incidence matrix (1 at (ends[e], e)) times the values."""
+    """(k, n) sums of the (m, k) tie values by the firm at each tie's end, for every resample
+    at once: the (n, m) sparse incidence matrix (1 at (ends[e], e)) times the values."""
     m = len(ends)
     incidence = sparse.csr_matrix((np.ones(m), (ends, np.arange(m))), shape=(n, m))
-    return np.asarray(incidence @ values.T).T
+    return np.asarray(incidence @ values).T
 
 
 def _tabulate(observed_roles: pd.Series, codes: np.ndarray) -> pd.DataFrame:
