@@ -24,6 +24,8 @@ LABEL_GID = "kflow-label"
 # then farther.
 _DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
 _ALIGN = {-1: "right", 0: "center", 1: "left"}
+# Share of a label's size to the left of (below) its anchor, by direction -1, 0, 1 (+ 1).
+_SHIFT = np.array([1.0, 0.5, 0.0])
 _VALIGN = {-1: "top", 0: "center", 1: "bottom"}
 
 
@@ -101,29 +103,42 @@ def _normalized(box: Bbox) -> tuple[float, float, float, float]:
 
 def _try_positions(ax, renderer, probe, point, text, radius, distances, fontsize, color, frame,
                    placed, markers, own, gid):
-    """The first free position around ``point``. The text is measured once; each candidate's
-    box is computed from that size, and only a free one is drawn and checked as drawn."""
+    """The first free position around ``point``. The text is measured once; the boxes of all
+    candidate positions are computed from that size and tested at once, and only a free one
+    is drawn and checked as drawn."""
     style = {"fontsize": fontsize, "color": color, "zorder": 4, "gid": gid}
     width, height = _text_size(probe, renderer, text, fontsize)
     to_px = ax.figure.dpi / 72.0
     x, y = ax.transData.transform(np.asarray(point, dtype=float).reshape(1, 2))[0]
-    for distance in distances:
-        step = radius + distance
-        for dx, dy in _DIRECTIONS:
-            ax_, ay_ = x + dx * step * to_px, y + dy * step * to_px
-            x0 = ax_ - width * {1: 0.0, 0: 0.5, -1: 1.0}[dx]
-            y0 = ay_ - height * {1: 0.0, 0: 0.5, -1: 1.0}[dy]
-            guess = Bbox.from_bounds(x0, y0, width, height).padded(1.0)
-            if not _free(guess, frame, placed, markers, own):
-                continue
-            artist = ax.annotate(text, point, xytext=(dx * step, dy * step),
-                                 textcoords="offset points", ha=_ALIGN[dx], va=_VALIGN[dy],
-                                 **style)
-            box = artist.get_window_extent(renderer).padded(1.0)
-            if _free(box, frame, placed, markers, own):
-                return box
-            artist.remove()
+    steps = np.repeat([radius + d for d in distances], len(_DIRECTIONS))
+    dx, dy = np.tile(np.array(_DIRECTIONS, dtype=float), (len(distances), 1)).T
+    x0 = (x + dx * steps * to_px) - width * _SHIFT[dx.astype(int) + 1]
+    y0 = (y + dy * steps * to_px) - height * _SHIFT[dy.astype(int) + 1]
+    guesses = np.column_stack([x0 - 1.0, y0 - 1.0, (x0 + width) + 1.0, (y0 + height) + 1.0])
+    for c in np.flatnonzero(_free_all(guesses, frame, placed, markers, own)):
+        artist = ax.annotate(text, point, xytext=(dx[c] * steps[c], dy[c] * steps[c]),
+                             textcoords="offset points", ha=_ALIGN[int(dx[c])],
+                             va=_VALIGN[int(dy[c])], **style)
+        box = artist.get_window_extent(renderer).padded(1.0)
+        if _free(box, frame, placed, markers, own):
+            return box
+        artist.remove()
     return None
+
+
+def _free_all(boxes: np.ndarray, frame: Bbox, placed: _Boxes, markers: _Boxes,
+              own: int) -> np.ndarray:
+    """Which of the (c, 4) boxes (x0, y0, x1, y1) lie inside the frame (edges included) and
+    overlap no placed box and no marker but the point's own: _free for many boxes."""
+    fx0, fy0, fx1, fy1 = _normalized(frame)
+    inside = ((boxes[:, 0] >= fx0) & (boxes[:, 2] <= fx1) & (boxes[:, 1] >= fy0)
+              & (boxes[:, 3] <= fy1))
+    others = np.delete(markers.extents, own, axis=0)
+    for e in (placed.extents, others):
+        hit = ((e[None, :, 0] <= boxes[:, None, 2]) & (boxes[:, None, 0] <= e[None, :, 2])
+               & (e[None, :, 1] <= boxes[:, None, 3]) & (boxes[:, None, 1] <= e[None, :, 3]))
+        inside &= ~hit.any(axis=1)
+    return inside
 
 
 def _text_size(probe: Text, renderer, text: str, fontsize: float) -> tuple[float, float]:
