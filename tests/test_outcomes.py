@@ -251,6 +251,30 @@ class TestQAP:
         exact = np.mean(np.array(sims) >= r - 1e-12)
         assert res.table.loc["x1", "p_greater"] == pytest.approx(exact, abs=0.01)
 
+    @pytest.mark.parametrize("sparser", ["y", "x"])
+    def test_cross_products_of_relabellings_by_a_loop(self, sparser):
+        # Every relabelling's sum of Y[i, j] X[p(i), p(j)] over off-diagonal cells, against a
+        # plain double loop; the sparse side has empty rows and weights. When X is the sparser
+        # it is the one held fixed, which relabels Y by p, i.e. X by the inverse of p.
+        from kflow.outcomes.qap import _permuted_cross_products
+
+        rng = np.random.default_rng(5)
+        n = 9
+        sparse_m = np.where(rng.random((n, n)) < 0.2, rng.integers(1, 4, (n, n)), 0).astype(float)
+        sparse_m[[2, 6], :] = 0
+        dense_m = rng.random((n, n))
+        Y, X = (sparse_m, dense_m) if sparser == "y" else (dense_m, sparse_m)
+        off = ~np.eye(n, dtype=bool)
+        perms = np.array([rng.permutation(n) for _ in range(30)])
+        got = _permuted_cross_products(Y, X, off, perms)
+        if sparser == "x":
+            perms = np.argsort(perms, axis=1)
+        want = [
+            sum(Y[i, j] * X[p[i], p[j]] for i in range(n) for j in range(n) if i != j)
+            for p in perms
+        ]
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
     def test_unrelated_matrices_give_uniform_ish_p(self):
         ps = []
         for s in range(40):

@@ -212,8 +212,9 @@ def _permuted_cross_products(
     """
     if np.count_nonzero(X[off]) < np.count_nonzero(Y[off]):
         Y, X = X, Y
-    rows, cols = np.nonzero(Y * off)
+    rows, cols = np.nonzero(Y * off)  # row by row: each row's cells are contiguous
     w = Y[rows, cols]
+    per_row = np.bincount(rows, minlength=len(Y))
     flat = X.ravel()
     n = len(X)
     out = np.empty(len(perms))
@@ -221,7 +222,7 @@ def _permuted_cross_products(
     size = max(1, 200_000 // max(len(w), 1))
     for start in range(0, len(perms), size):
         p = perms[start : start + size]
-        cells = np.take(p, rows, axis=1) * n
+        cells = np.repeat(p * n, per_row, axis=1)  # the relabelled row of every cell
         cells += np.take(p, cols, axis=1)
         out[start : start + size] = np.take(flat, cells) @ w
     return out
