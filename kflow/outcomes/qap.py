@@ -208,7 +208,8 @@ def _permuted_cross_products(
 
     Relabelling either matrix gives the same null distribution, so the sparser one is held fixed
     and only its non-zero cells are visited (a knowledge network has few ties): k * nnz work
-    instead of k * n^2.
+    instead of k * n^2. When X is the sparser, row k is therefore the sum for the inverse of
+    permutation k (the same set of relabellings).
     """
     if np.count_nonzero(X[off]) < np.count_nonzero(Y[off]):
         Y, X = X, Y
