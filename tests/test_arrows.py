@@ -51,3 +51,17 @@ def test_split_leaves_other_svg_alone():
     out = arrows.split_arrows(svg, "x")
     assert out.count("<path") == 2 and 'd="M 2 2 \nL 3 3 \nz" style="s"/>' in out
     assert arrows.split_arrows(svg, "missing") == svg
+
+
+def test_outer_ring_is_mentioned_only_with_outside_actors(tmp_path):
+    # wine_cluster names its outside actors; the same ties without them (as when outside links
+    # are recorded as counts per firm) have none to draw.
+    wine = kflow.datasets.load_network("wine_cluster")
+    bare = kflow.read_survey(wine.ties, orientation="flow",
+                             firms=wine.firms.reset_index()[["firm_id"]])
+    assert len(bare.external) == 0
+    for survey, expected in ((wine, True), (bare, False)):
+        model = build_model(survey, seed=0, n_resamples=20, n_permutations=99)
+        assert model.sections["sociogram"]["actors"] is expected
+        svg = model.figures["sociogram"]
+        assert ("outside actor" in svg) is expected

@@ -83,7 +83,8 @@ def sociogram_data(ctx: Context, roles: pd.Series, order: list[str],
     text = json.dumps({"firms": nodes, "ties": ties, "roles": present}, ensure_ascii=True,
                       sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return {"data": text, "roles": [(r, value_label(r)) for r in present]}
+    return {"data": text, "roles": [(r, value_label(r)) for r in present],
+            "actors": bool(len(survey.external))}
 
 
 def report_date() -> str:
