@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kflow.survey import Survey
 
 __all__ = ["edge_table", "node_table", "to_igraph", "to_networkx"]
@@ -81,6 +82,8 @@ def to_networkx(
     wave: str | None = None,
 ) -> nx.DiGraph:
     """The survey as a networkx DiGraph (see :meth:`kflow.Survey.to_networkx`)."""
+    import networkx as nx  # interop only: the analyses compute in igraph
+
     nodes = node_table(survey, include_external)
     edges = edge_table(survey, include_external, relation=relation, wave=wave)
     G = nx.DiGraph()
