@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from kflow._inference import permutation_p
-from kflow._random import as_generator, seed_echo
+from kflow._random import as_generator, random_orders, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count, require_columns
 from kflow.exceptions import DataError
@@ -100,7 +100,7 @@ def _random_rank_sums(ranks: np.ndarray, n1: int, k: int, rng: np.random.Generat
     levels, counts = np.unique(ranks, return_counts=True)
     if len(levels) <= FEW_LEVELS:
         return rng.multivariate_hypergeometric(counts, n1, size=k) @ levels
-    perms = rng.permuted(np.tile(np.arange(len(ranks)), (k, 1)), axis=1)[:, :n1]
+    perms = random_orders(rng, k, len(ranks))[:, :n1]
     return ranks[perms].sum(axis=1)
 
 

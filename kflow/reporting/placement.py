@@ -80,20 +80,14 @@ def place_labels(
 
 
 class _Boxes:
-    """Boxes as an array of normalized extents (x0, y0, x1, y1), so that one box is tested
-    against all of them at once with the rule of matplotlib's ``Bbox.overlaps`` (touching edges
-    overlap)."""
+    """Boxes as an array of normalized extents (x0, y0, x1, y1), tested all at once by
+    _free_all with the rule of matplotlib's ``Bbox.overlaps`` (touching edges overlap)."""
 
     def __init__(self, boxes: Sequence[Bbox]):
         self.extents = np.array([_normalized(b) for b in boxes], dtype=float).reshape(-1, 4)
 
     def add(self, box: Bbox) -> None:
         self.extents = np.vstack([self.extents, _normalized(box)])
-
-    def overlapping(self, box: Bbox) -> np.ndarray:
-        x0, y0, x1, y1 = _normalized(box)
-        e = self.extents
-        return (e[:, 0] <= x1) & (x0 <= e[:, 2]) & (e[:, 1] <= y1) & (y0 <= e[:, 3])
 
 
 def _normalized(box: Bbox) -> tuple[float, float, float, float]:
@@ -151,12 +145,8 @@ def _text_size(probe: Text, renderer, text: str, fontsize: float) -> tuple[float
 
 
 def _free(box: Bbox, frame: Bbox, placed: _Boxes, markers: _Boxes, own: int) -> bool:
-    inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-    if not inside or placed.overlapping(box).any():
-        return False
-    hits = markers.overlapping(box)
-    hits[own] = False
-    return not hits.any()
+    """_free_all for one box."""
+    return bool(_free_all(np.array([_normalized(box)]), frame, placed, markers, own)[0])
 
 
 def label_boxes(fig, prefix: str = LABEL_GID) -> list[Bbox]:
