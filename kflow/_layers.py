@@ -4,7 +4,7 @@ A measure sees one relation and wave at a time. Non-respondents' unknown answers
 once, by the survey's ``missing`` treatment (see METHODS 1 and the data-model docs):
 
 - ``"nan"``: ties stay as observed; measures that use a non-respondent's unknown side are NaN for
-  that firm (the caller asks :func:`unknown_side` which side that is);
+  that firm (the caller asks :func:`unknown_sides` which side that is);
 - ``"zero"``: ties stay as observed and unknown answers count as no tie;
 - ``"reconstruct"``: a non-respondent's unknown tie with a respondent is filled in from the
   respondent's answer about the reverse tie (reciprocity-based imputation, after Stork & Richards
@@ -84,28 +84,46 @@ def layer_keys(
 def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -> Layer:
     ties = survey.layer(relation, wave)
     ids = survey.firm_ids
-    index = pd.Index(ids)
-    src = index.get_indexer(ties[V.SOURCE]).astype(np.int64)
-    dst = index.get_indexer(ties[V.TARGET]).astype(np.int64)
+    # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
+    # hashes Python keeps, so no id is converted or rehashed.
+    index = pd.Index(survey.firms.index, dtype=object, copy=False)
+    src = index.get_indexer(_as_objects(ties[V.SOURCE])).astype(np.int64)
+    dst = index.get_indexer(_as_objects(ties[V.TARGET])).astype(np.int64)
     weight = ties[V.WEIGHT].to_numpy(dtype=float)
     non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
-    side = survey.meta.get("reported_side")
-    unknown_in = np.zeros(len(ids), bool)
-    unknown_out = np.zeros(len(ids), bool)
+    unknown_in, unknown_out = unknown_sides(survey, missing)
+    if missing == "reconstruct" and non.any():
+        side = survey.meta.get("reported_side")
+        src, dst, weight = _reconstruct(src, dst, weight, non, side)
+    return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
+
+
+def _as_objects(values: pd.Series) -> pd.Index:
+    """A column as an Index of Python objects (pandas would otherwise infer a text dtype and
+    convert every cell)."""
+    return pd.Index(values.to_numpy(dtype=object), dtype=object, copy=False)
+
+
+def unknown_sides(survey: Survey, missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per firm, whether its incoming and its outgoing ties are unknown: a non-respondent's
+    unreported side under the "nan" treatment (both sides when the survey does not say which
+    side respondents reported). Refuses "reconstruct" when that side is not known."""
+    non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+    if missing == "reconstruct" and non.any() and survey.meta.get("reported_side") is None:
+        raise SurveyError(
+            "missing='reconstruct' needs to know which ties respondents reported; this "
+            "survey was read with orientation='flow'. Read it with 'asks' or 'gives', or use "
+            "missing='nan' or 'zero'."
+        )
+    unknown_in = np.zeros(len(non), bool)
+    unknown_out = np.zeros(len(non), bool)
     if missing == "nan" and non.any():
+        side = survey.meta.get("reported_side")
         if side in ("in", None):
             unknown_in = non.copy()
         if side in ("out", None):
             unknown_out = non.copy()
-    elif missing == "reconstruct" and non.any():
-        if side is None:
-            raise SurveyError(
-                "missing='reconstruct' needs to know which ties respondents reported; this "
-                "survey was read with orientation='flow'. Read it with 'asks' or 'gives', or use "
-                "missing='nan' or 'zero'."
-            )
-        src, dst, weight = _reconstruct(src, dst, weight, non, side)
-    return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
+    return unknown_in, unknown_out
 
 
 def _reconstruct(src, dst, weight, non, side):

@@ -176,7 +176,9 @@ class Survey:
     @property
     def relations(self) -> list[str]:
         """The relations present (``["knowledge"]`` for a single-relation survey)."""
-        return list(self.meta.get("relations", sorted(self.ties[V.RELATION].unique())))
+        if "relations" in self.meta:
+            return list(self.meta["relations"])
+        return sorted(self.ties[V.RELATION].unique())
 
     @property
     def waves(self) -> list[str]:

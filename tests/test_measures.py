@@ -339,6 +339,45 @@ def test_external_openness_example_cluster():
     assert kflow.external_openness(s, missing="zero").loc["F06", "external_ties"] == 0
 
 
+@pytest.mark.parametrize("name", ["knoke_information", "krackhardt_advice", "lazega_advice"])
+def test_local_partners_are_distinct_neighbours_in_networkx(name):
+    survey = real_networks()[name]()
+    G = survey.to_networkx().to_undirected()
+    o = kflow.external_openness(survey, missing="zero")
+    expected = pd.Series({v: float(G.degree(v)) for v in G}).reindex(survey.firm_ids)
+    assert (o["local_partners"] == expected).all()
+
+
+def test_external_openness_counts_match_pandas_groupby():
+    rng = np.random.default_rng(5)
+    firms = [f"F{i}" for i in range(40)]
+    ties = pd.DataFrame({"source": rng.choice(firms, 150), "target": rng.choice(firms, 150)})
+    ties = ties[ties["source"] != ties["target"]].drop_duplicates()
+    ext = pd.DataFrame({
+        "firm_id": rng.choice(firms[:30], 120),
+        "actor": rng.choice([f"A{i}" for i in range(12)], 120),
+        "direction": rng.choice(["in", "out"], 120),
+        "weight": rng.integers(1, 4, 120),
+    }).drop_duplicates(["firm_id", "actor", "direction"])
+    kinds = ["university", "buyer", "supplier"]
+    ext["actor_type"] = ext["actor"].map(lambda a: kinds[int(a[1:]) % 3])
+    s = kflow.read_survey(ties, orientation="flow", external=ext,
+                          firms=pd.DataFrame({"firm_id": firms}))
+    o = kflow.external_openness(s)
+    inflow, outflow = ext[ext["direction"] == "in"], ext[ext["direction"] == "out"]
+    expected = pd.DataFrame({
+        "external_ties": inflow.groupby("firm_id")["actor"].nunique(),
+        "external_strength": inflow.groupby("firm_id")["weight"].sum(),
+        "external_types": inflow.groupby("firm_id")["actor_type"].nunique(),
+        "external_out_ties": outflow.groupby("firm_id")["actor"].nunique(),
+        "external_out_strength": outflow.groupby("firm_id")["weight"].sum(),
+    }).reindex(firms).fillna(0).astype(float)
+    pd.testing.assert_frame_equal(o[expected.columns], expected, check_names=False)
+    e = ext.groupby("firm_id")["actor"].nunique().reindex(firms, fill_value=0)
+    i = o["local_partners"]
+    assert np.allclose(o["ei_index"], (e - i) / (e + i), equal_nan=True)
+
+
 def test_ei_index_hand_case():
     s = flow([("a", "b"), ("a", "c"), ("c", "d"), ("d", "c")])
     r = kflow.ei_index(s, {"a": "x", "b": "x", "c": "y", "d": "y"}, n_permutations=0)

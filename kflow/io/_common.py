@@ -227,7 +227,7 @@ def merge_duplicates(
         same = records.loc[dup_mask & (records[key] == first[key]).all(axis=1).to_numpy()]
         rows = " and ".join(str(table.rows[p]) for p in same["pos"].tolist()[:2])
         raise SurveyError(
-            f"{table.label}, {table.row_word}s {rows}: {describe(first)} appears more than once. "
+            f"{table.label}, {table.rows_word} {rows}: {describe(first)} appears more than once. "
             "Remove the repeated rows, or pass duplicates='max', 'sum', 'mean' or 'last' to merge "
             "them."
         )

@@ -104,7 +104,7 @@ def external_records(
         rows = records.loc[records[V.ACTOR] == actor]
         found = ", ".join(sorted(set(rows[V.ACTOR_TYPE])))
         raise SurveyError(
-            f"{table.label}, {table.row_word}s "
+            f"{table.label}, {table.rows_word} "
             f"{', '.join(str(table.rows[p]) for p in rows['pos'].tolist()[:4])}: actor {actor!r} "
             f"has several actor types ({found}). Give each outside actor one type."
         )

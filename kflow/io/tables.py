@@ -66,6 +66,11 @@ class Table:
     sep: str | None = None
     notes: tuple[str, ...] = ()
 
+    @property
+    def rows_word(self) -> str:
+        """The plural of ``row_word`` (lines, rows, indexes)."""
+        return "indexes" if self.row_word == "index" else f"{self.row_word}s"
+
     def where(self, position: int, column: str | None = None) -> str:
         """Describe a data row (and column) for an error message."""
         place = f"{self.label}, {self.row_word} {self.rows[position]}"

@@ -11,7 +11,14 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._inference import permutation_p
-from kflow._layers import build_layer, focus, one_layer, resolve_groups, resolve_missing
+from kflow._layers import (
+    build_layer,
+    focus,
+    one_layer,
+    resolve_groups,
+    resolve_missing,
+    unknown_sides,
+)
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
@@ -20,16 +27,25 @@ from kflow.survey import Survey
 __all__ = ["EIResult", "ei_index", "external_openness"]
 
 
-def _local_partners(survey: Survey, relation: str | None, wave: str | None) -> pd.Series:
-    """Distinct roster firms each firm has a knowledge tie with, in either direction."""
-    ties = survey.layer(relation, wave)
-    pairs = pd.concat(
-        [
-            ties[[V.SOURCE, V.TARGET]].set_axis(["firm", "partner"], axis=1),
-            ties[[V.TARGET, V.SOURCE]].set_axis(["firm", "partner"], axis=1),
-        ]
-    ).drop_duplicates()
-    return pairs.groupby("firm").size().reindex(survey.firm_ids, fill_value=0)
+def _local_partners(survey: Survey, relation: str | None, wave: str | None) -> np.ndarray:
+    """Distinct roster firms each firm has an observed knowledge tie with, in either
+    direction (in roster order)."""
+    layer = build_layer(survey, *one_layer(survey, relation, wave), "zero")
+    n = layer.n
+    low, high = np.minimum(layer.src, layer.dst), np.maximum(layer.src, layer.dst)
+    pairs = np.sort(low * n + high)
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    return np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+
+
+def _distinct_per_firm(firm: np.ndarray, value: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """For each of ``n`` firms, the number of distinct codes ``value >= 0`` in the chosen rows
+    (a code of -1 is a missing value, not counted)."""
+    rows = rows & (value >= 0)
+    k = int(value.max()) + 1 if len(value) else 1
+    pairs = np.sort(firm[rows].astype(np.int64) * k + value[rows])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    return np.bincount(pairs // k, minlength=n).astype(float)
 
 
 def external_openness(
@@ -108,26 +124,33 @@ def external_openness(
     missing = resolve_missing(survey, missing, "external_openness")
     ids = survey.firm_ids
     ext = survey.external
-    inflow = ext[ext[V.DIRECTION] == "in"]
-    outflow = ext[ext[V.DIRECTION] == "out"]
-    table = pd.DataFrame(index=pd.Index(ids, name=V.FIRM_ID))
-    grouped_in = inflow.groupby(V.FIRM_ID)
-    table["external_ties"] = grouped_in[V.ACTOR].nunique()
-    table["external_strength"] = grouped_in[V.WEIGHT].sum()
-    table["external_types"] = grouped_in[V.ACTOR_TYPE].nunique()
-    grouped_out = outflow.groupby(V.FIRM_ID)
-    table["external_out_ties"] = grouped_out[V.ACTOR].nunique()
-    table["external_out_strength"] = grouped_out[V.WEIGHT].sum()
-    table = table.fillna(0.0).astype(float)
-    table["local_partners"] = _local_partners(survey, relation, wave).astype(float)
-    external_any = ext.groupby(V.FIRM_ID)[V.ACTOR].nunique().reindex(ids, fill_value=0)
-    E = external_any.to_numpy(dtype=float)
+    n = len(ids)
+    roster = pd.Index(survey.firms.index, dtype=object, copy=False)
+    firm = roster.get_indexer(pd.Index(ext[V.FIRM_ID].to_numpy(dtype=object), dtype=object))
+    actor = pd.factorize(ext[V.ACTOR])[0]
+    kind = pd.factorize(ext[V.ACTOR_TYPE])[0]
+    weight = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
+    inflow = (ext[V.DIRECTION] == "in").to_numpy(dtype=bool) & (firm >= 0)
+    outflow = (ext[V.DIRECTION] == "out").to_numpy(dtype=bool) & (firm >= 0)
+    table = pd.DataFrame(
+        {
+            "external_ties": _distinct_per_firm(firm, actor, inflow, n),
+            "external_strength": np.bincount(firm[inflow], weight[inflow], minlength=n),
+            "external_types": _distinct_per_firm(firm, kind, inflow, n),
+            "external_out_ties": _distinct_per_firm(firm, actor, outflow, n),
+            "external_out_strength": np.bincount(firm[outflow], weight[outflow], minlength=n),
+            "local_partners": _local_partners(survey, relation, wave).astype(float),
+        },
+        index=pd.Index(ids, name=V.FIRM_ID),
+    )
+    E = _distinct_per_firm(firm, actor, firm >= 0, n)
     I_ = table["local_partners"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         table["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
     if missing != "zero":
         non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
-        unreported = non & ~pd.Index(ids).isin(ext[V.FIRM_ID].unique())
+        reported = pd.Index(ext[V.FIRM_ID].unique(), dtype=object)
+        unreported = non & (reported.get_indexer(pd.Index(ids, dtype=object, copy=False)) < 0)
         external_cols = [
             "external_ties",
             "external_strength",
@@ -137,8 +160,8 @@ def external_openness(
             "ei_index",
         ]
         table.loc[unreported, external_cols] = np.nan
-        layer = build_layer(survey, *one_layer(survey, relation, wave), missing)
-        unknown_local = layer.unknown_in | layer.unknown_out
+        unknown_in, unknown_out = unknown_sides(survey, missing)
+        unknown_local = unknown_in | unknown_out
         table.loc[unknown_local, ["local_partners", "ei_index"]] = np.nan
     return table
 
