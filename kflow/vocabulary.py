@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # The three survey tables (see the data model in the docs).
 FIRM_ID = "firm_id"
@@ -75,12 +79,22 @@ def sorted_ids(ids: Iterable[str]) -> list[str]:
 
     if not isinstance(ids, (pd.Series, pd.Index)):
         ids = list(ids)
-    distinct = np.asarray(pd.Series(ids).unique(), dtype=object)
+    distinct = np.asarray(pd.Series(ids, dtype=object).unique(), dtype=object)
+    return distinct[natural_argsort(distinct)].tolist()
+
+
+def natural_argsort(distinct: Iterable[str]) -> np.ndarray:
+    """The positions that put an array of distinct ids in natural order (see
+    :func:`natural_key`)."""
+    import numpy as np
+
+    distinct = np.asarray(distinct, dtype=object)
     if len(distinct) >= _MANY_IDS:
         order = _natural_order(distinct)
         if order is not None:
-            return distinct[order].tolist()
-    return sorted(distinct.tolist(), key=natural_key)
+            return order
+    keys = [natural_key(i) for i in distinct.tolist()]
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
 
 
 # From this many ids on, ids of the common shape "letters then a number" ("F123", "1234",

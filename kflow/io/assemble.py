@@ -119,8 +119,12 @@ def _meta(
 
 
 def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
-    ids = V.sorted_ids(roster.index)
-    out = roster.drop(columns=["_pos"], errors="ignore").loc[ids]
+    ids = np.asarray(roster.index, dtype=object)
+    order = V.natural_argsort(ids)
+    out = roster.drop(columns=["_pos"], errors="ignore")
+    if not (np.diff(order) == 1).all():
+        out = out.iloc[order]
+        ids = ids[order]
     out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
     if V.NAME not in out.columns:
         out.insert(0, V.NAME, pd.Series(ids, index=out.index, dtype=object))
@@ -136,9 +140,7 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
     order). Each text column holds one string object per distinct value, shared by its cells
     (the firm ids are those of the firms index)."""
     m, n = len(records), len(order)
-    codes, ids = pd.factorize(pd.concat([records[V.SOURCE], records[V.TARGET]],
-                                        ignore_index=True), use_na_sentinel=False)
-    rank = order.get_indexer(np.asarray(ids, dtype=object))[codes]
+    rank = np.concatenate([_ranks(records[V.SOURCE], order), _ranks(records[V.TARGET], order)])
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
     keys = [(rel_codes, len(relations))]
     if has_wave:
@@ -158,6 +160,15 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
         out[V.WAVE] = waves[wave_codes[idx]]
     return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in out.items()},
                         copy=False)
+
+
+def _ranks(ids: pd.Series, order: pd.Index) -> np.ndarray:
+    """The position in ``order`` of each id of a column, looking up each distinct id once."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
+    else:
+        codes, distinct = pd.factorize(ids, use_na_sentinel=False)
+    return order.get_indexer(pd.Index(np.asarray(distinct, dtype=object), dtype=object))[codes]
 
 
 def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:

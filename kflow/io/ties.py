@@ -144,7 +144,7 @@ def _read_one(
         drops.add_records(what, table, records, negative, "negative value (negative='drop')")
         records = records.loc[~negative].reset_index(drop=True)
     check_weights(records, table, options["scale"])
-    self_tie = (records["source"] == records["target"]).to_numpy()
+    self_tie = same_ids(records["source"], records["target"])
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = records.loc[~self_tie].reset_index(drop=True)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
@@ -176,6 +176,16 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     m = len(first)
     return (pd.Categorical.from_codes(codes[:m], categories=ids),
             pd.Categorical.from_codes(codes[m:], categories=ids))
+
+
+def same_ids(first: pd.Series, second: pd.Series) -> np.ndarray:
+    """Where two id columns name the same firm (code to code when both are coded against one
+    table of ids, as :func:`shared_ids` codes them)."""
+    if (isinstance(first.dtype, pd.CategoricalDtype)
+            and isinstance(second.dtype, pd.CategoricalDtype)
+            and first.cat.categories is second.cat.categories):
+        return first.cat.codes.to_numpy() == second.cat.codes.to_numpy()
+    return (first == second).to_numpy()
 
 
 def constant(value: str | None, n: int) -> pd.Categorical:
