@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, per_layer, resolve_missing
@@ -22,6 +20,9 @@ from kflow._random import as_generator
 from kflow._validation import check_count
 from kflow.exceptions import ConvergenceWarning, bad_parameter
 from kflow.survey import Survey
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 __all__ = ["CENTRALITY_COLUMNS", "centrality"]
 
@@ -75,6 +76,8 @@ _PATHS = {"betweenness", "betweenness_raw", "closeness_out", "closeness_in"}
 
 def flow_graph(layer: Layer) -> ig.Graph:
     """The layer as a directed igraph Graph; vertex i is ``layer.firm_ids[i]``."""
+    import igraph as ig  # loaded for path measures only: degrees and strengths do not need it
+
     g = ig.Graph(n=layer.n, directed=True)
     g.add_edges(np.column_stack([layer.src, layer.dst]))  # from the array: no Python tuples
     g.es["weight"] = layer.weight
@@ -91,6 +94,8 @@ def source_prestige(
     rank of firms without out-edges in the reversed graph; iterated until the L1 change is below
     ``tol``.
     """
+    import scipy.sparse as sp
+
     n = layer.n
     if n == 0:
         return np.zeros(0)
@@ -131,6 +136,9 @@ def hits(layer: Layer, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
     When the two largest singular values coincide the scores are not unique (Kleinberg 1999,
     Farahat et al. 2006), and both columns are NaN rather than one arbitrary solution.
     """
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
     n = layer.n
     if layer.m == 0:
         return np.zeros(n), np.zeros(n)

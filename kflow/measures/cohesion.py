@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
@@ -28,6 +27,8 @@ def _undirected(survey: Survey, relation, wave, symmetrize: str, missing: str, f
         edges = {(min(a, b), max(a, b)) for a, b in pairs}
     else:
         edges = {(min(a, b), max(a, b)) for a, b in pairs if (b, a) in pairs}
+    import igraph as ig  # loaded when cliques or cores are asked for
+
     g = ig.Graph(n=layer.n, edges=sorted(edges), directed=False)
     return layer, g
 

@@ -5,9 +5,10 @@ Counts use a sparse adjacency matrix (no Python loop over ties), components come
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, layer_keys, one_layer, resolve_missing
@@ -16,6 +17,9 @@ from kflow._validation import check_count
 from kflow.exceptions import bad_parameter
 from kflow.measures.centrality import centrality_of_layer, flow_graph
 from kflow.survey import Survey
+
+if TYPE_CHECKING:
+    import scipy.sparse
 
 __all__ = ["SUMMARY_FIELDS", "freeman_centralization", "network_summaries", "network_summary"]
 
@@ -62,7 +66,9 @@ def freeman_centralization(scores: np.ndarray, max_sum: float) -> float:
     return float((scores.max() - scores).sum() / max_sum)
 
 
-def _adjacency(layer: Layer) -> sp.csr_matrix:
+def _adjacency(layer: Layer) -> scipy.sparse.csr_matrix:
+    import scipy.sparse as sp  # loaded when a summary is asked for
+
     ones = np.ones(layer.m)
     return sp.csr_matrix((ones, (layer.src, layer.dst)), shape=(layer.n, layer.n))
 
