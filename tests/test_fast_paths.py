@@ -115,3 +115,37 @@ def test_repeated_records_found_by_sorting_are_those_pandas_finds(rows, coded):
     key = ["source", "target", "relation"]
     assert every.tolist() == records.duplicated(key, keep=False).tolist()
     assert later.tolist() == records.duplicated(key, keep="first").tolist()
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(CELL, min_size=2, max_size=2), min_size=1, max_size=8),
+       bom=st.booleans(), lead=st.integers(0, 2), sep=st.sampled_from([",", ";", None]),
+       tail=st.sampled_from([b"", b"\n", b"\xe9\n", b"\xff"]))
+def test_plain_utf8_bytes_read_as_the_decoded_text_is(tmp_path_factory, rows, bom, lead, sep,
+                                                      tail):
+    # The plain-file path parses the bytes as read; the general path decodes them first (and
+    # detects a non-UTF-8 file). Both must give the same cells, lines, encoding and separator.
+    import kflow.io.text as text_module
+
+    body = "\n".join(";".join(r) if sep == ";" else ",".join(r) for r in [["source", "x"], *rows])
+    raw = (b"\xef\xbb\xbf" if bom else b"") + b"\n" * lead + body.encode("utf-8") + tail
+    path = tmp_path_factory.mktemp("plain") / "ties.csv"
+    path.write_bytes(raw)
+
+    def read(general: bool):
+        saved = text_module._read_plain_utf8
+        if general:
+            text_module._read_plain_utf8 = lambda *a: None
+        try:
+            return text_module.read_text(path, "ties.csv", None, sep)
+        except Exception as exc:  # the same error either way
+            return type(exc).__name__, str(exc)
+        finally:
+            text_module._read_plain_utf8 = saved
+
+    fast, general = read(False), read(True)
+    if isinstance(general[0], str):
+        assert fast == general
+        return
+    assert list(fast[1]) == list(general[1]) and fast[2:] == general[2:]
+    assert (fast[0].astype(object).to_numpy() == general[0].astype(object).to_numpy()).all()

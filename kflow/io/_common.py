@@ -207,7 +207,7 @@ def drop_zeros(records: pd.DataFrame, table: Table, drops: Drops, what: str) -> 
         zero,
         "zero value (0 = no tie)",
     )
-    return records.loc[~zero].reset_index(drop=True)
+    return kept(records, zero)
 
 
 def merge_duplicates(
@@ -242,7 +242,15 @@ def merge_duplicates(
     ]
     drops.add_records(what, table, records, later, reasons)
     records = records.assign(weight=merged_weight)
-    return records.loc[~later].reset_index(drop=True)
+    return kept(records, later)
+
+
+def kept(records: pd.DataFrame, dropped: np.ndarray) -> pd.DataFrame:
+    """The records not dropped, numbered from 0 (the same frame when none is dropped: millions
+    of records are not copied for nothing)."""
+    if not dropped.any():
+        return records
+    return records.loc[~dropped].reset_index(drop=True)
 
 
 def combined_key(keys: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
@@ -253,7 +261,8 @@ def combined_key(keys: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
         return None
     combined = np.zeros(len(keys[0][0]), dtype=np.int64)
     for key, size in keys:
-        combined = combined * max(size, 1) + key
+        combined *= max(size, 1)
+        combined += key
     return combined
 
 
@@ -267,20 +276,21 @@ def _repeats(records: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndar
     for name in key:
         column = records[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
-            codes.append((column.cat.codes.to_numpy().astype(np.int64) + 1,
-                          len(column.cat.categories) + 1))
+            # the codes as stored (8 or 32 bits), shifted so that a missing value (-1) is 0
+            codes.append((column.cat.codes.to_numpy() + 1, len(column.cat.categories) + 1))
         else:
             found, uniques = pd.factorize(column, use_na_sentinel=False)
-            codes.append((found.astype(np.int64), len(uniques)))
+            codes.append((found, len(uniques)))
     combined = combined_key(codes)
     if combined is None:
         return (records.duplicated(key, keep=False).to_numpy(),
                 records.duplicated(key, keep="first").to_numpy())
     n = len(combined)
     every, later = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    ordered = np.sort(combined)
-    if not (ordered[1:] == ordered[:-1]).any():
+    combined.sort()  # in place: the usual file has no repeat, and then nothing more is needed
+    if not (combined[1:] == combined[:-1]).any():
         return every, later
+    combined = combined_key(codes)
     order = np.argsort(combined, kind="stable")  # equal keys keep the order of the file
     same = combined[order][1:] == combined[order][:-1]
     later[order[1:][same]] = True

@@ -14,7 +14,7 @@ from kflow._version import __version__
 from kflow.exceptions import SurveyError
 from kflow.io._common import Drops, combined_key
 from kflow.io.tables import Table
-from kflow.io.ties import TieRecords
+from kflow.io.ties import TieRecords, distinct
 from kflow.survey import Survey, ValidationReport
 
 __all__ = ["REPORTED_SIDE", "assemble_survey"]
@@ -90,7 +90,8 @@ def _meta(
     options: dict,
 ) -> dict[str, Any]:
     scale = options["scale"]
-    relations = sorted(ties_out[V.RELATION].unique().tolist()) or [V.DEFAULT_RELATION]
+    # The relations of the records kept, as the ties hold them (one read of a coded column).
+    relations = sorted(distinct(ties.records[V.RELATION])) or [V.DEFAULT_RELATION]
     tables = (
         *((what, table) for what, table, _ in ties.tables),
         ("firms", firm_table),
@@ -139,23 +140,26 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
     """The ties in report order: relation, wave (natural order), source and target (roster
     order). Each text column holds one string object per distinct value, shared by its cells
     (the firm ids are those of the firms index)."""
-    m, n = len(records), len(order)
-    rank = np.concatenate([_ranks(records[V.SOURCE], order), _ranks(records[V.TARGET], order)])
+    n = len(order)
+    source, target = _ranks(records[V.SOURCE], order), _ranks(records[V.TARGET], order)
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
     keys = [(rel_codes, len(relations))]
     if has_wave:
         wave_codes, waves = _codes(records[V.WAVE])
         wave_rank = pd.Index(V.sorted_ids(waves), dtype=object).get_indexer(waves)
         keys.append((wave_rank[wave_codes], len(waves)))
-    keys += [(rank[:m], n), (rank[m:], n)]
+    keys += [(source, n), (target, n)]
     idx = _order_of(keys)
+    del keys
+    # Built one column at a time, each index array freed once used: a national file has
+    # millions of rows, and every column of them is one more array of that length.
     firm_ids = np.asarray(order, dtype=object)
-    out = {
-        V.SOURCE: firm_ids[rank[:m][idx]],
-        V.TARGET: firm_ids[rank[m:][idx]],
-        V.WEIGHT: records[V.WEIGHT].to_numpy(dtype=float)[idx],
-        V.RELATION: relations[rel_codes[idx]],
-    }
+    out = {V.SOURCE: firm_ids[source[idx]]}
+    del source
+    out[V.TARGET] = firm_ids[target[idx]]
+    del target
+    out[V.WEIGHT] = records[V.WEIGHT].to_numpy(dtype=float)[idx]
+    out[V.RELATION] = relations[rel_codes[idx]]
     if has_wave:
         out[V.WAVE] = waves[wave_codes[idx]]
     return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in out.items()},
@@ -163,12 +167,14 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
 
 
 def _ranks(ids: pd.Series, order: pd.Index) -> np.ndarray:
-    """The position in ``order`` of each id of a column, looking up each distinct id once."""
+    """The position in ``order`` of each id of a column, looking up each distinct id once
+    (32-bit positions when they fit)."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
         codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
     else:
         codes, distinct = pd.factorize(ids, use_na_sentinel=False)
-    return order.get_indexer(pd.Index(np.asarray(distinct, dtype=object), dtype=object))[codes]
+    position = order.get_indexer(pd.Index(np.asarray(distinct, dtype=object), dtype=object))
+    return position.astype(np.int32 if len(order) < 2**31 else np.int64)[codes]
 
 
 def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
@@ -180,7 +186,17 @@ def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
 
 
 def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a column of text and its distinct values as Python strings."""
+    """Integer codes of a column of text and its distinct values as Python strings (a coded
+    column keeps its narrow codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
+        codes, distinct = values.cat.codes.to_numpy(), np.asarray(values.cat.categories,
+                                                                   dtype=object)
+        if sort and len(distinct) > 1:
+            order = np.argsort(distinct)
+            position = np.empty(len(order), dtype=codes.dtype)
+            position[order] = np.arange(len(order), dtype=codes.dtype)
+            codes, distinct = position[codes], distinct[order]
+        return codes, distinct
     codes, distinct = pd.factorize(values, sort=sort, use_na_sentinel=False)
     return codes, np.asarray(distinct, dtype=object)
 

@@ -78,9 +78,10 @@ class Table:
 
     def blank_rows(self) -> np.ndarray:
         """Boolean mask of rows whose every cell is empty."""
-        if self.cells.shape[1] == 0:
-            return np.ones(len(self.cells), dtype=bool)
-        return (self.cells == "").all(axis=1).to_numpy()
+        blank = np.ones(len(self.cells), dtype=bool)
+        for column in self.cells.columns:  # column by column: no table of millions of flags
+            blank &= (self.cells[column] == "").to_numpy(dtype=bool)
+        return blank
 
 
 def _cell_text(value: object) -> str:
@@ -125,13 +126,17 @@ def _split_header(
     allow_empty: bool = False,
 ) -> Table:
     cells = _as_text(frame)
-    blank = (cells == "").all(axis=1).to_numpy() if cells.shape[1] else np.ones(len(cells), bool)
+    del frame
+    # Filled cells per row, summed column by column (no table of millions of flags).
+    filled = np.zeros(len(cells), dtype=np.int64)
+    for column in cells.columns:
+        filled += (cells[column] != "").to_numpy(dtype=bool)
+    blank = filled == 0
     nonblank = np.flatnonzero(~blank)
     if len(nonblank) == 0:
         raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
     h = int(nonblank[0])
     notes: tuple[str, ...] = ()
-    filled = (cells != "").sum(axis=1).to_numpy()
     # A title above the header (a merged cell across the sheet): one filled cell, then a row
     # with several. It is not a record; the note says it was left out.
     if filled[h] == 1 and cells.shape[1] > 2 and len(nonblank) > 1 and filled[nonblank[1]] > 1:

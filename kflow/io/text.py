@@ -97,6 +97,10 @@ def read_text(path: Path, label: str, encoding: str | None, sep: str | None):
     """The cells of a delimited text file as one text column per field (the header row among
     them), the line each record starts on, and the encoding and separator used."""
     raw = path.read_bytes()
+    if encoding is None:
+        plain = _read_plain_utf8(raw, path.suffix.lower(), sep)
+        if plain is not None:
+            return plain
     text, used_encoding = decode(raw, encoding, label)
     if not text.strip():
         raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
@@ -130,25 +134,58 @@ def read_text(path: Path, label: str, encoding: str | None, sep: str | None):
     return frame, line_numbers, used_encoding, used_sep
 
 
-def _read_delimited(text: str, sep: str) -> pd.DataFrame | None:
+def _read_plain_utf8(raw: bytes, suffix: str, sep: str | None):
+    """:func:`read_text` of a plain UTF-8 file (no quotes, no CR line ends), parsed from the
+    bytes as read, without decoding the whole file into a string first: the same result, with
+    one copy of a large file fewer. None when the file needs the general path (which then
+    detects the encoding and reports any problem)."""
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    if b"\r" in raw or b'"' in raw:
+        return None
+    lead = 0
+    while start + lead < len(raw) and raw[start + lead] == 0x0A:  # blank lines before the header
+        lead += 1
+    body = memoryview(raw)[start + lead:]
+    end = raw.find(b"\n", start + lead)
+    try:
+        header = raw[start + lead: len(raw) if end < 0 else end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not header.strip():
+        return None
+    used_sep = sep if sep is not None else _sniff_sep(header, suffix)
+    frame = _read_delimited(body, used_sep, header)
+    if frame is None:
+        return None
+    frame = frame.fillna("")
+    encoding = "utf-8-sig" if start else "utf-8"
+    return frame, range(lead + 1, lead + len(frame) + 1), encoding, used_sep
+
+
+def _read_delimited(text: str | memoryview, sep: str, first: str | None = None
+                    ) -> pd.DataFrame | None:
     """The cells of a plain delimited text (no quotes, the same number of fields on every line)
     read by Arrow's CSV parser into Arrow-backed text columns; None when the text needs the
-    general reader (quoted fields, ragged lines), which then reports any malformed line."""
-    if '"' in text:
+    general reader (quoted fields, ragged lines, bytes that are not UTF-8), which then reports
+    any malformed line. ``text`` is a string, or UTF-8 bytes whose first line is ``first``."""
+    if isinstance(text, str) and '"' in text:
         return None
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    first = text[: text.find("\n")] if "\n" in text else text
+    if first is None:
+        first = text[: text.find("\n")] if "\n" in text else text
     width = first.count(sep) + 1
+    data = pa.py_buffer(text) if not isinstance(text, str) else text.encode("utf-8")
     try:
         arrow = pv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(data),
             read_options=pv.ReadOptions(autogenerate_column_names=True),
             parse_options=pv.ParseOptions(delimiter=sep, quote_char=False,
                                           ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                # large_string is what pandas' "str" columns hold: no conversion after
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:

@@ -23,6 +23,7 @@ from kflow.io._common import (
     drop_zeros,
     find_column,
     first_bad_at,
+    kept,
     merge_duplicates,
     tie_values,
     unused_columns,
@@ -127,6 +128,9 @@ def _read_one(
         records, matrix_ids, silent_rows = matrix_records(table, drops, what)
     else:
         records, unused = edge_records(table, options, drops, what)
+        # The cells are not read again: keep only their count (for the validation report), not
+        # the text of millions of rows while the ties are checked and the survey assembled.
+        table = replace(table, cells=pd.DataFrame(index=pd.RangeIndex(len(table.cells))))
         if unused:
             notes.append(f"columns of {table.label} not used: {', '.join(map(repr, unused))}")
     if wave is not None:
@@ -142,11 +146,11 @@ def _read_one(
     if options.get("negative") == "drop":
         negative = records["weight"].to_numpy(dtype=float) < 0
         drops.add_records(what, table, records, negative, "negative value (negative='drop')")
-        records = records.loc[~negative].reset_index(drop=True)
+        records = kept(records, negative)
     check_weights(records, table, options["scale"])
     self_tie = same_ids(records["source"], records["target"])
     drops.add_records(what, table, records, self_tie, "self-tie")
-    records = records.loc[~self_tie].reset_index(drop=True)
+    records = kept(records, self_tie)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
     named = distinct(records["source"]) | distinct(records["target"])
     has_wave = "wave" in records.columns
@@ -161,8 +165,9 @@ def _read_one(
     records = merge_duplicates(records, key, options["duplicates"], table, drops, what, describe)
     check_weights(records, table, None)
     records = drop_zeros(records, table, drops, what)
-    records["src"] = 0
+    records["src"] = np.zeros(len(records), dtype=np.int16)  # which input file (of the waves)
     layout_name = options.get("file_format") or ("matrix" if matrix else "edge list")
+
     return TieRecords(
         [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
     )
@@ -171,11 +176,16 @@ def _read_one(
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
     """Two id columns coded once against one table of distinct ids: each cell is an integer
     code, each id one string, and the two columns compare code to code."""
-    codes, ids = pd.factorize(pd.concat([first, second], ignore_index=True))
+    # Each column is coded on its own (no copy of both columns end to end), then the second's
+    # distinct ids are placed in the first's table.
+    codes, ids = pd.factorize(first)
+    other, extra = pd.factorize(second)
     ids = pd.Index(np.asarray(ids, dtype=object), dtype=object)
-    m = len(first)
-    return (pd.Categorical.from_codes(codes[:m], categories=ids),
-            pd.Categorical.from_codes(codes[m:], categories=ids))
+    extra = pd.Index(np.asarray(extra, dtype=object), dtype=object)
+    ids = ids.append(extra[ids.get_indexer(extra) < 0])
+    return (pd.Categorical.from_codes(codes, categories=ids, validate=False),
+            pd.Categorical.from_codes(ids.get_indexer(extra)[other], categories=ids,
+                                      validate=False))
 
 
 def same_ids(first: pd.Series, second: pd.Series) -> np.ndarray:
@@ -285,7 +295,7 @@ def edge_records(
             "relation": sub[ri].replace("", V.DEFAULT_RELATION).astype("category").array
             if ri is not None
             else constant(V.DEFAULT_RELATION, len(keep)),
-            "pos": keep,
+            "pos": keep.astype(np.int32) if len(table.cells) < 2**31 else keep,
             "column": constant(wcol, len(keep)),
             "value": sub[wi].array if wi is not None else "",
         }
@@ -414,7 +424,7 @@ def _drop_unanswered(
     # gave no answers.
     answered = set(records.loc[~(empty | diagonal), "a"])
     silent_rows = V.sorted_ids(set(cols) - answered)
-    records = records.loc[~(quiet_diag | no_answer)].reset_index(drop=True)
+    records = kept(records, quiet_diag | no_answer)
     return records, cols, silent_rows
 
 
