@@ -77,9 +77,12 @@ def sorted_ids(ids: Iterable[str]) -> list[str]:
     import numpy as np
     import pandas as pd
 
-    if not isinstance(ids, (pd.Series, pd.Index)):
-        ids = list(ids)
-    distinct = np.asarray(pd.Series(ids, dtype=object).unique(), dtype=object)
+    if isinstance(ids, (set, frozenset)):  # distinct already
+        distinct = np.fromiter(ids, dtype=object, count=len(ids))
+    else:
+        if not isinstance(ids, (pd.Series, pd.Index)):
+            ids = list(ids)
+        distinct = np.asarray(pd.Series(ids, dtype=object).unique(), dtype=object)
     return distinct[natural_argsort(distinct)].tolist()
 
 

@@ -141,7 +141,7 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
     order). Each text column holds one string object per distinct value, shared by its cells
     (the firm ids are those of the firms index)."""
     n = len(order)
-    source, target = _ranks(records[V.SOURCE], order), _ranks(records[V.TARGET], order)
+    source, target = _ranks(records[V.SOURCE], records[V.TARGET], order)
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
     keys = [(rel_codes, len(relations))]
     if has_wave:
@@ -166,15 +166,27 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.Da
                         copy=False)
 
 
-def _ranks(ids: pd.Series, order: pd.Index) -> np.ndarray:
-    """The position in ``order`` of each id of a column, looking up each distinct id once
-    (32-bit positions when they fit)."""
+def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The position in ``order`` of each id of two columns, looking up each distinct id once
+    (once for both columns when they are coded against one table of ids; 32-bit positions when
+    they fit)."""
+    coded = [_codes_of(ids) for ids in (first, second)]
+    positions = [_positions(distinct, order) for _, distinct in coded[:1]]
+    same = coded[1][1] is coded[0][1]
+    positions.append(positions[0] if same else _positions(coded[1][1], order))
+    return positions[0][coded[0][0]], positions[1][coded[1][0]]
+
+
+def _codes_of(ids: pd.Series) -> tuple[np.ndarray, object]:
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
-    else:
-        codes, distinct = pd.factorize(ids, use_na_sentinel=False)
+        return ids.cat.codes.to_numpy(), ids.cat.categories
+    return pd.factorize(ids, use_na_sentinel=False)
+
+
+def _positions(distinct, order: pd.Index) -> np.ndarray:
     position = order.get_indexer(pd.Index(np.asarray(distinct, dtype=object), dtype=object))
-    return position.astype(np.int32 if len(order) < 2**31 else np.int64)[codes]
+    return position.astype(np.int32 if len(order) < 2**31 else np.int64)
 
 
 def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:

@@ -180,12 +180,28 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     # distinct ids are placed in the first's table.
     codes, ids = pd.factorize(first)
     other, extra = pd.factorize(second)
-    ids = pd.Index(np.asarray(ids, dtype=object), dtype=object)
-    extra = pd.Index(np.asarray(extra, dtype=object), dtype=object)
-    ids = ids.append(extra[ids.get_indexer(extra) < 0])
+    place = _place(ids, extra)
+    new = place < 0
+    place[new] = len(ids) + np.arange(int(new.sum()))
+    ids = pd.Index(np.concatenate([np.asarray(ids, dtype=object),
+                                   np.asarray(extra, dtype=object)[new]]), dtype=object)
     return (pd.Categorical.from_codes(codes, categories=ids, validate=False),
-            pd.Categorical.from_codes(ids.get_indexer(extra)[other], categories=ids,
-                                      validate=False))
+            pd.Categorical.from_codes(place[other], categories=ids, validate=False))
+
+
+def _place(ids, extra) -> np.ndarray:
+    """The position of each of the distinct values ``extra`` among the distinct values
+    ``ids``, -1 when absent (Arrow's hash lookup for Arrow text: a national network has
+    millions of distinct ids)."""
+    ids, extra = getattr(ids, "array", ids), getattr(extra, "array", extra)
+    if isinstance(ids, pd.arrays.ArrowStringArray) and isinstance(extra,
+                                                                  pd.arrays.ArrowStringArray):
+        import pyarrow.compute as pc
+
+        found = pc.index_in(extra._pa_array, value_set=ids._pa_array)
+        return found.fill_null(-1).to_numpy().astype(np.int64)
+    ids = pd.Index(np.asarray(ids, dtype=object), dtype=object)
+    return ids.get_indexer(pd.Index(np.asarray(extra, dtype=object), dtype=object))
 
 
 def same_ids(first: pd.Series, second: pd.Series) -> np.ndarray:
