@@ -13,8 +13,9 @@ from kflow import vocabulary as V
 from kflow._version import __version__
 from kflow.exceptions import SurveyError
 from kflow.io._common import Drops, combined_key
+from kflow.io.codes import distinct
 from kflow.io.tables import Table
-from kflow.io.ties import TieRecords, distinct
+from kflow.io.ties import TieRecords
 from kflow.survey import Survey, ValidationReport
 
 __all__ = ["REPORTED_SIDE", "assemble_survey"]
