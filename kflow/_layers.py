@@ -14,6 +14,9 @@ once, by the survey's ``missing`` treatment (see METHODS 1 and the data-model do
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,21 +84,55 @@ def layer_keys(
     return [(r, w) for r in relations for w in waves]
 
 
+# Tie positions already looked up within one call (see shared_layers), by survey and layer.
+_SHARED: ContextVar[dict | None] = ContextVar("kflow_shared_layers", default=None)
+
+
+@contextmanager
+def shared_layers() -> Iterator[None]:
+    """Within the block, each layer's ties are looked up in the roster once: a function that
+    runs several measures on one survey (roles: a centrality and the openness) does not map
+    millions of ids to positions once per measure. The survey is not copied or changed."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -> Layer:
-    ties = survey.layer(relation, wave)
     ids = survey.firm_ids
-    # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
-    # hashes Python keeps, so no id is converted or rehashed.
-    index = pd.Index(survey.firms.index, dtype=object, copy=False)
-    src = index.get_indexer(_as_objects(ties[V.SOURCE])).astype(np.int64)
-    dst = index.get_indexer(_as_objects(ties[V.TARGET])).astype(np.int64)
-    weight = ties[V.WEIGHT].to_numpy(dtype=float)
+    src, dst, weight = _tie_arrays(survey, relation, wave)
     non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
     unknown_in, unknown_out = unknown_sides(survey, missing)
     if missing == "reconstruct" and non.any():
         side = survey.meta.get("reported_side")
         src, dst, weight = _reconstruct(src, dst, weight, non, side)
     return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
+
+
+def _tie_arrays(survey: Survey, relation: str, wave: str | None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source and target positions in the roster, and weights, of one layer's ties."""
+    shared = _SHARED.get()
+    key = (id(survey), relation, wave)
+    if shared is not None and key in shared and shared[key][0] is survey:
+        return shared[key][1:]
+    ties = survey.layer(relation, wave)
+    # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
+    # hashes Python keeps, so no id is converted or rehashed.
+    index = pd.Index(survey.firms.index, dtype=object, copy=False)
+    src = index.get_indexer(_as_objects(ties[V.SOURCE])).astype(np.int64)
+    dst = index.get_indexer(_as_objects(ties[V.TARGET])).astype(np.int64)
+    weight = ties[V.WEIGHT].to_numpy(dtype=float)
+    for array in (src, dst, weight):
+        array.flags.writeable = False  # shared by the layers built from them
+    if shared is not None:
+        shared[key] = (survey, src, dst, weight)
+    return src, dst, weight
 
 
 def _as_objects(values: pd.Series) -> pd.Index:

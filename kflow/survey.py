@@ -193,13 +193,14 @@ class Survey:
         """
         ties = self.ties
         relation = _pick(_as_label(relation), self.relations, "relation")
-        ties = ties[ties[V.RELATION] == relation]
+        keep = (ties[V.RELATION] == relation).to_numpy(dtype=bool)
         if self.waves:
             wave = _pick(_as_label(wave), self.waves, "wave")
-            ties = ties[ties[V.WAVE] == wave]
+            keep = keep & (ties[V.WAVE] == wave).to_numpy(dtype=bool)
         elif wave is not None:
             raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
-        return ties
+        # Every tie in the layer (one relation, one wave): a view, not a copy of millions of rows.
+        return ties.copy(deep=False) if keep.all() else ties[keep]
 
     def absent(self, wave: str | int | None = None) -> list[str]:
         """Roster firms absent from ``wave`` (not yet founded, closed, left the cluster).

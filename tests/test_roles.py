@@ -518,3 +518,21 @@ def test_sparse_broker_counts_in_many_small_blocks(monkeypatch):
     monkeypatch.setattr(sb, "BLOCK_ENTRIES", 7)  # one or two brokers per block
     np.testing.assert_allclose(sb.sparse_broker_counts(src, dst, codes), whole)
     np.testing.assert_allclose(whole, broker_counts(A[None], codes)[0])
+
+
+def test_layers_are_looked_up_once_within_a_call_and_never_across_surveys():
+    from kflow._layers import build_layer, shared_layers
+
+    d = DATASETS / "example_cluster"
+    s = kflow.read_survey(d / "ties.csv", orientation="asks", firms=d / "firms.csv")
+    other = kflow.read_survey(d / "ties.csv", orientation="asks", firms=d / "firms.csv")
+    outside = build_layer(s, "knowledge", None, "nan")
+    with shared_layers():
+        first = build_layer(s, "knowledge", None, "nan")
+        again = build_layer(s, "knowledge", None, "zero")
+        elsewhere = build_layer(other, "knowledge", None, "nan")
+    assert again.src is first.src and elsewhere.src is not first.src
+    assert build_layer(s, "knowledge", None, "nan").src is not first.src
+    assert (first.src == outside.src).all() and (first.dst == outside.dst).all()
+    # "nan" and "zero" share the ties, not the treatment of unknown answers
+    assert first.unknown_in.any() and not again.unknown_in.any()

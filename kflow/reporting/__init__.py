@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kflow._layers import shared_layers
 from kflow.exceptions import bad_parameter
 from kflow.reporting.model import ReportModel, ReportOptions
 from kflow.reporting.output import write_report
@@ -133,5 +134,6 @@ def report(
         n_resamples=n_resamples,
         n_permutations=n_permutations,
     )
-    model = build_model(survey, options, salt=salt, progress=progress)
+    with shared_layers():  # every analysis of the report maps each layer's ties once
+        model = build_model(survey, options, salt=salt, progress=progress)
     return write_report(model, Path(out_dir), formats, force=force)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._layers import focus
+from kflow._layers import focus, shared_layers
 from kflow._results import Result
 from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
@@ -314,9 +314,10 @@ def classify_roles(
     survey = focus(survey, wave)
     fn = "classify_roles"
     rule = split_rule(threshold, fn)
-    local_scores, external_scores = axis_scores(
-        survey, local, external, relation=relation, wave=wave, missing=missing
-    )
+    with shared_layers():  # the centrality and the openness map the ties to firms once
+        local_scores, external_scores = axis_scores(
+            survey, local, external, relation=relation, wave=wave, missing=missing
+        )
     thresholds = {
         "local": threshold_value(local_scores, rule["local"]),
         "external": threshold_value(external_scores, rule["external"]),
