@@ -205,10 +205,7 @@ def per_layer(survey: Survey, relation, wave, compute) -> pd.DataFrame:
 
 def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[str, str | None]:
     """The (relation, wave) of a single layer; raises listing the choices when ambiguous."""
-    ties = survey.layer(relation, wave)
-    r = ties[V.RELATION].iloc[0] if len(ties) else (relation or survey.relations[0])
-    w = (ties[V.WAVE].iloc[0] if len(ties) else wave) if survey.waves else None
-    return r, w
+    return survey._layer_key(relation, wave)
 
 
 def resolve_groups(survey: Survey, groups, function: str, *, cluster: bool = False) -> pd.Series:

@@ -192,15 +192,21 @@ class Survey:
         name, and a :class:`kflow.SurveyError` lists them.
         """
         ties = self.ties
-        relation = _pick(_as_label(relation), self.relations, "relation")
+        relation, wave = self._layer_key(relation, wave)
         keep = (ties[V.RELATION] == relation).to_numpy(dtype=bool)
-        if self.waves:
-            wave = _pick(_as_label(wave), self.waves, "wave")
+        if wave is not None:
             keep = keep & (ties[V.WAVE] == wave).to_numpy(dtype=bool)
-        elif wave is not None:
-            raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
         # Every tie in the layer (one relation, one wave): a view, not a copy of millions of rows.
         return ties.copy(deep=False) if keep.all() else ties[keep]
+
+    def _layer_key(self, relation: str | None, wave: str | None) -> tuple[str, str | None]:
+        """The (relation, wave) that :meth:`layer` selects, checked against those present."""
+        relation = _pick(_as_label(relation), self.relations, "relation")
+        if self.waves:
+            return relation, _pick(_as_label(wave), self.waves, "wave")
+        if wave is not None:
+            raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
+        return relation, None
 
     def absent(self, wave: str | int | None = None) -> list[str]:
         """Roster firms absent from ``wave`` (not yet founded, closed, left the cluster).

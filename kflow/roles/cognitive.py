@@ -91,7 +91,8 @@ def above(scores: np.ndarray, threshold) -> np.ndarray:
 
 def threshold_value(scores: pd.Series, rule: Any) -> float:
     """The cut-off a rule gives on the known (non-NaN) scores."""
-    known = scores.dropna().to_numpy(dtype=float)
+    known = scores.to_numpy(dtype=float)
+    known = known[~np.isnan(known)]
     if isinstance(rule, float):
         return rule
     if len(known) == 0:
