@@ -166,6 +166,8 @@ def _read_one(
     records = merge_duplicates(records, key, options["duplicates"], table, drops, what, describe)
     check_weights(records, table, None)
     records = drop_zeros(records, table, drops, what)
+    # Every drop is reported: the cell text kept for the report is no longer needed.
+    records = records.drop(columns=["value", "column"])
     records["src"] = np.zeros(len(records), dtype=np.int16)  # which input file (of the waves)
     layout_name = options.get("file_format") or ("matrix" if matrix else "edge list")
 
