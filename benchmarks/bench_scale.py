@@ -4,10 +4,12 @@ Usage (from the project root, kflow installed with the scale extra):
 
     python benchmarks/bench_scale.py [--edges 100000 1000000] [--repeats 3]
         [--brokerage 5000:50000 100000:1000000] [--duckdb-edges 100000000]
+        [--steps pandas.read_csv read_survey]
 
 Graphs are directed and scale-free (preferential attachment, 10 ties per firm, seeded), written
 once to CSV and Parquet in a temporary folder. Every measured step runs in a fresh Python
-process, so peak memory (ru_maxrss) is the step's own; the steps of one size are interleaved
+process, so peak memory (VmHWM) is the step's own (for the two readers also as bytes per
+row above the process that has loaded them); the steps of one size are interleaved
 round by round, and the medians are printed as a Markdown table for docs/benchmarks.md.
 
 Steps:
@@ -178,6 +180,20 @@ def _brokerage(name: str, paths: dict) -> float:
     return time.perf_counter() - start
 
 
+def _warm_up_reading() -> None:
+    """Read a three-line file with both readers, so that the measured step starts from a
+    process that has loaded them (its peak memory above that start is the step's own)."""
+    import pandas as pd
+
+    import kflow
+
+    with tempfile.TemporaryDirectory() as folder:
+        tiny = Path(folder) / "tiny.csv"
+        tiny.write_text("source,target,weight\na,b,1\nb,c,2\n", encoding="utf-8")
+        pd.read_csv(tiny)
+        kflow.read_survey(tiny, orientation="flow")
+
+
 def _warm_up() -> None:
     """One tiny call first, so that the timed call pays no first-use imports."""
     import pandas as pd
@@ -227,11 +243,27 @@ def _betweenness(name: str, paths: dict) -> float:
     return time.perf_counter() - start
 
 
+def _peak_kib() -> int:
+    """The process's peak resident memory so far, in KiB: Linux's VmHWM, which starts anew at
+    exec (ru_maxrss keeps the parent's peak from before the fork when that was higher, and the
+    parent holds the generated graph)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child(args: argparse.Namespace) -> None:
     paths = json.loads(args.child_paths)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if args.child in ("pandas.read_csv", "read_survey"):
+        _warm_up_reading()  # the baseline of these steps: the process with its readers loaded
+    base = _peak_kib()
     seconds = step(args.child, paths)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_kib()
     print(json.dumps({"seconds": seconds, "peak_kib": peak, "base_kib": base}))
 
 
@@ -251,6 +283,8 @@ def main() -> None:
     parser.add_argument("--brokerage", nargs="*", default=["5000:50000", "100000:1000000"])
     parser.add_argument("--betweenness-k", type=int, nargs="*", default=[100])
     parser.add_argument("--duckdb-edges", type=int, default=0)
+    parser.add_argument("--steps", nargs="*", default=None,
+                        help="only these steps of each size (e.g. pandas.read_csv read_survey)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-paths", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -261,8 +295,8 @@ def main() -> None:
 
     print(f"python {platform.python_version()}, kflow {kflow.__version__}, "
           f"{platform.machine()}, {time.strftime('%Y-%m-%d')}")
-    print("| step | size | median s | peak RSS MiB | ratio |")
-    print("|---|---|---|---|---|")
+    print("| step | size | median s | peak RSS MiB | bytes/row above start | ratio |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for m in args.edges:
             paths = write_inputs(m, Path(folder))
@@ -270,6 +304,8 @@ def main() -> None:
                      "pipeline kflow", "pipeline duckdb"]
             if m <= args.networkx_max:
                 steps.append("networkx")
+            if args.steps is not None:
+                steps = [s for s in steps if s in args.steps]
             _rounds(steps, paths, f"{paths['rows']:,} edges", args.repeats,
                     {"read_survey": "pandas.read_csv", "pipeline kflow": "pipeline igraph/numpy",
                      "pipeline duckdb": "pipeline igraph/numpy",
@@ -296,9 +332,14 @@ def _rounds(steps: list[str], paths: dict, size: str, repeats: int, ratios: dict
     medians = {s: statistics.median(r["seconds"] for r in rs) for s, rs in results.items()}
     for s in steps:
         peak = max(r["peak_kib"] for r in results[s]) / 1024
-        ratio = f"{medians[s] / medians[ratios[s]]:.2f}x {ratios[s]}" if s in ratios else ""
+        ratio = (f"{medians[s] / medians[ratios[s]]:.2f}x {ratios[s]}"
+                 if ratios.get(s) in medians else "")
         shown = "out of memory" if medians[s] != medians[s] else f"{medians[s]:.3f}"
-        print(f"| {s} | {size} | {shown} | {peak:,.0f} | {ratio} |", flush=True)
+        per_row = ""
+        if s in ("pandas.read_csv", "read_survey") and paths.get("rows"):
+            above = max(r["peak_kib"] - r["base_kib"] for r in results[s]) * 1024
+            per_row = f"{above / paths['rows']:.0f}"
+        print(f"| {s} | {size} | {shown} | {peak:,.0f} | {per_row} | {ratio} |", flush=True)
 
 
 def _big_parquet(m: int, folder: Path) -> dict:
