@@ -124,7 +124,7 @@ def _tie_arrays(survey: Survey, relation: str, wave: str | None
     ties = survey.layer(relation, wave)
     # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
     # hashes Python keeps, so no id is converted or rehashed.
-    index = pd.Index(survey.firms.index, dtype=object, copy=False)
+    index = roster_index(survey)
     src = index.get_indexer(_as_objects(ties[V.SOURCE])).astype(np.int64)
     dst = index.get_indexer(_as_objects(ties[V.TARGET])).astype(np.int64)
     weight = ties[V.WEIGHT].to_numpy(dtype=float)
@@ -133,6 +133,13 @@ def _tie_arrays(survey: Survey, relation: str, wave: str | None
     if shared is not None:
         shared[key] = (survey, src, dst, weight)
     return src, dst, weight
+
+
+def roster_index(survey: Survey) -> pd.Index:
+    """The firms index as an Index of Python objects: the survey's own when it is one, so that
+    pandas builds its hash table once for every lookup into it."""
+    index = survey.firms.index
+    return index if index.dtype == object else pd.Index(index, dtype=object)
 
 
 def _as_objects(values: pd.Series) -> pd.Index:

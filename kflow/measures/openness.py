@@ -17,6 +17,7 @@ from kflow._layers import (
     one_layer,
     resolve_groups,
     resolve_missing,
+    roster_index,
     unknown_sides,
 )
 from kflow._random import as_generator, seed_echo
@@ -125,7 +126,7 @@ def external_openness(
     ids = survey.firm_ids
     ext = survey.external
     n = len(ids)
-    roster = pd.Index(survey.firms.index, dtype=object, copy=False)
+    roster = roster_index(survey)
     firm = roster.get_indexer(pd.Index(ext[V.FIRM_ID].to_numpy(dtype=object), dtype=object))
     actor = pd.factorize(ext[V.ACTOR])[0]
     kind = pd.factorize(ext[V.ACTOR_TYPE])[0]
