@@ -106,11 +106,12 @@ def shared_layers() -> Iterator[None]:
 def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -> Layer:
     ids = survey.firm_ids
     src, dst, weight = _tie_arrays(survey, relation, wave)
-    non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
     unknown_in, unknown_out = unknown_sides(survey, missing)
-    if missing == "reconstruct" and non.any():
-        side = survey.meta.get("reported_side")
-        src, dst, weight = _reconstruct(src, dst, weight, non, side)
+    if missing == "reconstruct":
+        non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
+        if non.any():
+            side = survey.meta.get("reported_side")
+            src, dst, weight = _reconstruct(src, dst, weight, non, side)
     return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
 
 
@@ -125,8 +126,8 @@ def _tie_arrays(survey: Survey, relation: str, wave: str | None
     # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
     # hashes Python keeps, so no id is converted or rehashed.
     index = roster_index(survey)
-    src = index.get_indexer(_as_objects(ties[V.SOURCE])).astype(np.int64)
-    dst = index.get_indexer(_as_objects(ties[V.TARGET])).astype(np.int64)
+    src = index.get_indexer(object_index(ties[V.SOURCE])).astype(np.int64)
+    dst = index.get_indexer(object_index(ties[V.TARGET])).astype(np.int64)
     weight = ties[V.WEIGHT].to_numpy(dtype=float)
     for array in (src, dst, weight):
         array.flags.writeable = False  # shared by the layers built from them
@@ -142,9 +143,9 @@ def roster_index(survey: Survey) -> pd.Index:
     return index if index.dtype == object else pd.Index(index, dtype=object)
 
 
-def _as_objects(values: pd.Series) -> pd.Index:
-    """A column as an Index of Python objects (pandas would otherwise infer a text dtype and
-    convert every cell)."""
+def object_index(values: pd.Series) -> pd.Index:
+    """A column as an Index of Python objects, to look up in :func:`roster_index` (pandas
+    would otherwise infer a text dtype and convert every cell)."""
     return pd.Index(values.to_numpy(dtype=object), dtype=object, copy=False)
 
 

@@ -170,7 +170,6 @@ def _read_one(
     records = records.drop(columns=["value", "column"])
     records["src"] = np.zeros(len(records), dtype=np.int16)  # which input file (of the waves)
     layout_name = options.get("file_format") or ("matrix" if matrix else "edge list")
-
     return TieRecords(
         [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
     )

@@ -14,6 +14,7 @@ from kflow._inference import permutation_p
 from kflow._layers import (
     build_layer,
     focus,
+    object_index,
     one_layer,
     resolve_groups,
     resolve_missing,
@@ -32,11 +33,9 @@ def _local_partners(survey: Survey, relation: str | None, wave: str | None) -> n
     """Distinct roster firms each firm has an observed knowledge tie with, in either
     direction (in roster order)."""
     layer = build_layer(survey, *one_layer(survey, relation, wave), "zero")
-    n = layer.n
-    low, high = np.minimum(layer.src, layer.dst), np.maximum(layer.src, layer.dst)
-    pairs = np.sort(low * n + high)
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
-    return np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    ends = np.concatenate([layer.src, layer.dst])
+    partners = np.concatenate([layer.dst, layer.src])
+    return _distinct_per_firm(ends, partners, np.ones(len(ends), dtype=bool), layer.n)
 
 
 def _distinct_per_firm(firm: np.ndarray, value: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
@@ -126,8 +125,7 @@ def external_openness(
     ids = survey.firm_ids
     ext = survey.external
     n = len(ids)
-    roster = roster_index(survey)
-    firm = roster.get_indexer(pd.Index(ext[V.FIRM_ID].to_numpy(dtype=object), dtype=object))
+    firm = roster_index(survey).get_indexer(object_index(ext[V.FIRM_ID]))
     actor = pd.factorize(ext[V.ACTOR])[0]
     kind = pd.factorize(ext[V.ACTOR_TYPE])[0]
     weight = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
@@ -140,7 +138,7 @@ def external_openness(
             "external_types": _distinct_per_firm(firm, kind, inflow, n),
             "external_out_ties": _distinct_per_firm(firm, actor, outflow, n),
             "external_out_strength": np.bincount(firm[outflow], weight[outflow], minlength=n),
-            "local_partners": _local_partners(survey, relation, wave).astype(float),
+            "local_partners": _local_partners(survey, relation, wave),
         },
         index=pd.Index(ids, name=V.FIRM_ID),
     )
@@ -150,8 +148,9 @@ def external_openness(
         table["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
     if missing != "zero":
         non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
-        reported = pd.Index(ext[V.FIRM_ID].unique(), dtype=object)
-        unreported = non & (reported.get_indexer(pd.Index(ids, dtype=object, copy=False)) < 0)
+        reported = np.zeros(n, dtype=bool)
+        reported[firm[firm >= 0]] = True  # firms with a row in the external table
+        unreported = non & ~reported
         external_cols = [
             "external_ties",
             "external_strength",
