@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._tiecodes import held_codes
 from kflow.exceptions import SurveyError, bad_parameter
 from kflow.survey import Survey
 
@@ -122,6 +123,14 @@ def _tie_arrays(survey: Survey, relation: str, wave: str | None
     key = (id(survey), relation, wave)
     if shared is not None and key in shared and shared[key][0] is survey:
         return shared[key][1:]
+    codes = held_codes(survey)
+    if codes is not None:
+        # A survey read from files holds its ties as positions into its firms: no lookup.
+        keep = codes.mask(relation, wave)
+        src = (codes.source if keep is None else codes.source[keep]).astype(np.int64)
+        dst = (codes.target if keep is None else codes.target[keep]).astype(np.int64)
+        weight = codes.weight if keep is None else codes.weight[keep]
+        return _share(survey, key, src, dst, weight)
     ties = survey.layer(relation, wave)
     # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
     # hashes Python keeps, so no id is converted or rehashed.
@@ -129,8 +138,15 @@ def _tie_arrays(survey: Survey, relation: str, wave: str | None
     src = index.get_indexer(object_index(ties[V.SOURCE])).astype(np.int64)
     dst = index.get_indexer(object_index(ties[V.TARGET])).astype(np.int64)
     weight = ties[V.WEIGHT].to_numpy(dtype=float)
+    return _share(survey, key, src, dst, weight)
+
+
+def _share(survey: Survey, key: tuple, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read-only arrays of a layer, kept for the rest of a :func:`shared_layers` block."""
     for array in (src, dst, weight):
         array.flags.writeable = False  # shared by the layers built from them
+    shared = _SHARED.get()
     if shared is not None:
         shared[key] = (survey, src, dst, weight)
     return src, dst, weight

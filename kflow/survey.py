@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._results import Result
+from kflow._tiecodes import TieCodes, TiesSlot, held_codes
 from kflow.exceptions import SurveyError
 
 if TYPE_CHECKING:
@@ -99,6 +101,9 @@ def _row_list(rows: list, word: str, limit: int = 8) -> str:
     return f"{plural} {shown}{more}" if len(distinct) > 1 else f"{word} {shown}"
 
 
+_TIES = TiesSlot()
+
+
 @dataclass(frozen=True, repr=False)
 class Survey:
     """A validated roster survey of one cluster.
@@ -115,7 +120,10 @@ class Survey:
     ties : pandas.DataFrame
         One directed knowledge tie per row: ``source``, ``target`` (knowledge flows source ->
         target), ``weight`` (float > 0), ``relation`` (str) and, for multi-wave surveys,
-        ``wave`` (str). No self-ties, no duplicates within a relation and wave.
+        ``wave`` (str). No self-ties, no duplicates within a relation and wave. A survey read
+        from files keeps its ties as integer codes into the firms index and builds this table
+        the first time it is read; treat it as read-only (edit a copy and build a new survey
+        with :meth:`Survey.from_frames`).
     external : pandas.DataFrame
         Ties between firms and actors outside the cluster: ``firm_id``, ``actor``,
         ``actor_type``, ``direction`` (``"in"``: knowledge into the firm; ``"out"``) and
@@ -139,7 +147,8 @@ class Survey:
     """
 
     firms: pd.DataFrame
-    ties: pd.DataFrame
+    # Not a default: the slot builds the table from the codes a survey read from files holds.
+    ties: pd.DataFrame = _TIES  # type: ignore[assignment]
     external: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
     validation: ValidationReport | None = None
@@ -148,7 +157,7 @@ class Survey:
         waves = f", waves {self.waves}" if self.waves else ""
         return (
             f"Survey({self.n_firms} firms, {len(self.respondents)} respondents, "
-            f"{len(self.ties)} ties, {len(self.external)} outside ties; relations "
+            f"{self.n_ties} ties, {len(self.external)} outside ties; relations "
             f"{self.relations}{waves}; read as {self.meta.get('orientation', '?')!r})"
         )
 
@@ -162,6 +171,12 @@ class Survey:
     def n_firms(self) -> int:
         """Number of firms on the roster."""
         return len(self.firms)
+
+    @property
+    def n_ties(self) -> int:
+        """Number of knowledge ties, over every relation and wave."""
+        codes = held_codes(self)
+        return len(codes) if codes is not None else len(self.ties)
 
     @property
     def respondents(self) -> list[str]:
@@ -178,6 +193,9 @@ class Survey:
         """The relations present (``["knowledge"]`` for a single-relation survey)."""
         if "relations" in self.meta:
             return list(self.meta["relations"])
+        codes = held_codes(self)
+        if codes is not None:
+            return sorted(codes.present(V.RELATION))
         return sorted(self.ties[V.RELATION].unique())
 
     @property
@@ -191,8 +209,11 @@ class Survey:
         With ``None``, the only relation (or wave) is taken; a survey with several needs the
         name, and a :class:`kflow.SurveyError` lists them.
         """
-        ties = self.ties
         relation, wave = self._layer_key(relation, wave)
+        codes = held_codes(self)
+        if codes is not None:
+            return codes.frame(self.firms.index, codes.mask(relation, wave))
+        ties = self.ties
         keep = (ties[V.RELATION] == relation).to_numpy(dtype=bool)
         if wave is not None:
             keep = keep & (ties[V.WAVE] == wave).to_numpy(dtype=bool)
@@ -237,19 +258,17 @@ class Survey:
         >>> s.select(wave=2).firm_ids, s.select(wave=1).n_firms
         (['a', 'c'], 3)
         """
-        ties, firms, external = self.ties, self.firms, self.external
+        firms, external = self.firms, self.external
         meta = dict(self.meta)
         chosen = []
         if relation is not None:
             relation = _pick(_as_label(relation), self.relations, "relation")
-            ties = ties[ties[V.RELATION] == relation]
             meta["relations"] = [relation]
             chosen.append(f"relation {relation!r}")
         if wave is not None:
             if not self.waves:
                 raise SurveyError(f"wave={wave!r} was given but this survey has no waves.")
             wave = _pick(_as_label(wave), self.waves, "wave")
-            ties = ties[ties[V.WAVE] == wave]
             absent = set(self.absent(wave))
             firms = firms[~firms.index.isin(absent)]
             external = external[~external[V.FIRM_ID].isin(absent)]
@@ -270,11 +289,33 @@ class Survey:
             )
         return Survey(
             firms=firms,
-            ties=ties.reset_index(drop=True),
+            ties=self._selected_ties(relation, wave, firms),
             external=external.reset_index(drop=True),
             meta=meta,
             validation=validation,
         )
+
+    def _selected_ties(self, relation: str | None, wave: str | None,
+                       firms: pd.DataFrame) -> pd.DataFrame | TieCodes:
+        """The ties of a selection: as codes renumbered to the selected firms when the survey
+        holds codes and every tie kept is between them, else as a table."""
+        codes = held_codes(self)
+        if codes is not None:
+            keep = codes.mask(relation, wave)
+            position = None
+            if len(firms) < self.n_firms:
+                position = np.full(self.n_firms, -1, dtype=codes.source.dtype)
+                kept = self.firms.index.get_indexer(firms.index)
+                position[kept] = np.arange(len(kept), dtype=position.dtype)
+            selected = codes.take(keep, position)
+            if position is None or not ((selected.source < 0) | (selected.target < 0)).any():
+                return selected
+        ties = self.ties
+        if relation is not None:
+            ties = ties[ties[V.RELATION] == relation]
+        if wave is not None:
+            ties = ties[ties[V.WAVE] == wave]
+        return ties.reset_index(drop=True)
 
     # -- conversions ----------------------------------------------------------------------------
     def to_networkx(

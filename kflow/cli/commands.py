@@ -144,7 +144,7 @@ def validate(args: argparse.Namespace) -> int:
     print(survey.validation.summary())
     waves = f"; waves: {', '.join(survey.waves)}" if survey.waves else ""
     print(
-        f"\n{survey.n_firms} firms, {len(survey.ties)} knowledge ties "
+        f"\n{survey.n_firms} firms, {survey.n_ties} knowledge ties "
         f"(relations: {', '.join(survey.relations)}{waves}), "
         f"{len(survey.external)} external ties."
     )

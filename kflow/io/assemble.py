@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._tiecodes import TieCodes
 from kflow._version import __version__
 from kflow.exceptions import SurveyError
 from kflow.io._common import Drops, combined_key
@@ -85,7 +86,7 @@ def assemble_survey(
 
 def _meta(
     ties: TieRecords,
-    ties_out: pd.DataFrame,
+    ties_out: TieCodes,
     firm_table: Table | None,
     ext_table: Table | None,
     options: dict,
@@ -103,7 +104,7 @@ def _meta(
         "layout": options.get("saved_layout") or ("matrix" if ties.is_matrix else "edgelist"),
         "scale": list(scale) if scale is not None else None,
         "relations": relations,
-        "waves": V.sorted_ids(ties_out[V.WAVE]) if ties.has_wave else [],
+        "waves": ties_out.present(V.WAVE) if ties.has_wave else [],
         "sources": options["source_names"]
         or {name: t.label for name, t in tables if t is not None},
         "reported_side": options["reported_side"],
@@ -137,34 +138,34 @@ def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> pd.DataFrame:
+def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> TieCodes:
     """The ties in report order: relation, wave (natural order), source and target (roster
-    order). Each text column holds one string object per distinct value, shared by its cells
-    (the firm ids are those of the firms index)."""
+    order), as codes: positions into the roster ``order`` and into the relation and wave
+    labels (the Survey builds its text table from them when it is first read)."""
     n = len(order)
     source, target = _ranks(records[V.SOURCE], records[V.TARGET], order)
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
     keys = [(rel_codes, len(relations))]
+    wave_codes = waves = None
     if has_wave:
-        wave_codes, waves = _codes(records[V.WAVE])
-        wave_rank = pd.Index(V.sorted_ids(waves), dtype=object).get_indexer(waves)
-        keys.append((wave_rank[wave_codes], len(waves)))
+        raw_codes, raw_waves = _codes(records[V.WAVE])
+        waves = np.asarray(V.sorted_ids(raw_waves), dtype=object)
+        wave_rank = pd.Index(waves, dtype=object).get_indexer(raw_waves)
+        wave_codes = wave_rank.astype(np.int32)[raw_codes]
+        del raw_codes
+        keys.append((wave_codes, len(waves)))
     keys += [(source, n), (target, n)]
     idx = _order_of(keys)
     del keys
-    # Built one column at a time, each index array freed once used: a national file has
-    # millions of rows, and every column of them is one more array of that length.
-    firm_ids = np.asarray(order, dtype=object)
-    out = {V.SOURCE: firm_ids[source[idx]]}
-    del source
-    out[V.TARGET] = firm_ids[target[idx]]
-    del target
-    out[V.WEIGHT] = records[V.WEIGHT].to_numpy(dtype=float)[idx]
-    out[V.RELATION] = relations[rel_codes[idx]]
-    if has_wave:
-        out[V.WAVE] = waves[wave_codes[idx]]
-    return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in out.items()},
-                        copy=False)
+    # Reordered one column at a time, each freed once done: a national file has millions of
+    # rows, and every column of them is one more array of that length.
+    source = source[idx]
+    target = target[idx]
+    weight = records[V.WEIGHT].to_numpy(dtype=float)[idx]
+    rel_codes = rel_codes[idx]
+    if wave_codes is not None:
+        wave_codes = wave_codes[idx]
+    return TieCodes(source, target, weight, rel_codes, relations, wave_codes, waves)
 
 
 def _ranks(first: pd.Series, second: pd.Series, order: pd.Index

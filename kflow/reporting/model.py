@@ -245,7 +245,7 @@ def subtitle(survey: Survey, outside: str | None = "actors") -> str:
         tail = "no outside-knowledge data"
     else:
         tail = f"{len(survey.external)} ties to outside actors"
-    return f"{survey.n_firms} firms, {len(survey.ties)} knowledge ties, {tail}"
+    return f"{survey.n_firms} firms, {survey.n_ties} knowledge ties, {tail}"
 
 
 def orientation_text(orientation: str) -> str:

@@ -69,7 +69,7 @@ def _data(ctx: Context, model: ReportModel) -> None:
         ("Firms on the roster", str(survey.n_firms)),
         ("Respondents", f"{len(survey.respondents)} (response rate {survey.response_rate:.1%})"),
         ("Treatment of missing answers", str(survey.meta.get("missing", "nan"))),
-        ("Knowledge ties", str(len(survey.ties))),
+        ("Knowledge ties", str(survey.n_ties)),
         ("Outside knowledge", _outside_text(ctx)),
         ("Seed", str(ctx.seed)),
     ]
