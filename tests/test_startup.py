@@ -53,8 +53,8 @@ def test_import_kflow_is_light_and_analyses_load_on_use():
     assert out == ["False", "True"]
 
 
-def test_degrees_openness_and_roles_load_neither_igraph_nor_matplotlib():
-    # The national-scale pipeline (degrees, openness, roles) needs neither; igraph itself
+def test_degrees_openness_and_roles_load_neither_igraph_matplotlib_nor_scipy():
+    # The national-scale pipeline (degrees, openness, roles) needs none of them; igraph itself
     # imports matplotlib.pyplot, about a second of a fresh process.
     example = DATASETS / "example_cluster"
     script = (
@@ -63,7 +63,7 @@ def test_degrees_openness_and_roles_load_neither_igraph_nor_matplotlib():
         f"external={str(example / 'external.csv')!r}); "
         "kflow.centrality(s, measures=['out_degree', 'in_degree', 'out_strength']); "
         "kflow.external_openness(s); kflow.classify_roles(s); "
-        "print([m for m in ('igraph', 'matplotlib') if m in sys.modules]); "
+        "print([m for m in ('igraph', 'matplotlib', 'scipy') if m in sys.modules]); "
         "kflow.centrality(s, measures=['betweenness']); print('igraph' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

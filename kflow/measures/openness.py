@@ -31,11 +31,17 @@ __all__ = ["EIResult", "ei_index", "external_openness"]
 
 def _local_partners(survey: Survey, relation: str | None, wave: str | None) -> np.ndarray:
     """Distinct roster firms each firm has an observed knowledge tie with, in either
-    direction (in roster order)."""
+    direction (in roster order): its in- plus out-degree less its reciprocated pairs, a layer
+    holding each directed tie once."""
     layer = build_layer(survey, *one_layer(survey, relation, wave), "zero")
-    ends = np.concatenate([layer.src, layer.dst])
-    partners = np.concatenate([layer.dst, layer.src])
-    return _distinct_per_firm(ends, partners, np.ones(len(ends), dtype=bool), layer.n)
+    n = layer.n
+    src, dst = layer.src, layer.dst
+    # A reciprocated pair is the one unordered pair {i, j} twice: count it once for each end.
+    pair = np.sort(np.minimum(src, dst) * n + np.maximum(src, dst))
+    twice = pair[np.flatnonzero(pair[1:] == pair[:-1])]
+    degree = np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    return (degree - np.bincount(twice // n, minlength=n)
+            - np.bincount(twice % n, minlength=n)).astype(float)
 
 
 def _distinct_per_firm(firm: np.ndarray, value: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
@@ -122,47 +128,63 @@ def external_openness(
     """
     survey = focus(survey, wave)
     missing = resolve_missing(survey, missing, "external_openness")
-    ids = survey.firm_ids
+    return openness_columns(survey, OPENNESS_COLUMNS, relation, wave, missing)
+
+
+# The columns of external_openness; those before local_partners come from the external table.
+OPENNESS_COLUMNS = ("external_ties", "external_strength", "external_types", "external_out_ties",
+                    "external_out_strength", "local_partners", "ei_index")
+
+
+def openness_columns(survey: Survey, columns, relation: str | None, wave: str | None,
+                     missing: str) -> pd.DataFrame:
+    """The columns of :func:`external_openness` asked for, computing only those (on a survey
+    already focused on its wave, with the missing treatment resolved)."""
+    n = survey.n_firms
     ext = survey.external
-    n = len(ids)
     firm = roster_index(survey).get_indexer(object_index(ext[V.FIRM_ID]))
-    actor = pd.factorize(ext[V.ACTOR])[0]
-    kind = pd.factorize(ext[V.ACTOR_TYPE])[0]
-    weight = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
-    inflow = (ext[V.DIRECTION] == "in").to_numpy(dtype=bool) & (firm >= 0)
-    outflow = (ext[V.DIRECTION] == "out").to_numpy(dtype=bool) & (firm >= 0)
-    table = pd.DataFrame(
-        {
-            "external_ties": _distinct_per_firm(firm, actor, inflow, n),
-            "external_strength": np.bincount(firm[inflow], weight[inflow], minlength=n),
-            "external_types": _distinct_per_firm(firm, kind, inflow, n),
-            "external_out_ties": _distinct_per_firm(firm, actor, outflow, n),
-            "external_out_strength": np.bincount(firm[outflow], weight[outflow], minlength=n),
-            "local_partners": _local_partners(survey, relation, wave),
-        },
-        index=pd.Index(ids, name=V.FIRM_ID),
-    )
-    E = _distinct_per_firm(firm, actor, firm >= 0, n)
-    I_ = table["local_partners"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
+    known = firm >= 0
+    direction = ext[V.DIRECTION].to_numpy(dtype=object)
+    flows = {"in": (direction == "in") & known, "out": (direction == "out") & known}
+    codes: dict[str, np.ndarray] = {}
+
+    def code(column: str) -> np.ndarray:
+        if column not in codes:
+            codes[column] = pd.factorize(ext[column])[0]
+        return codes[column]
+
+    def strength(rows: np.ndarray) -> np.ndarray:
+        weight = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
+        return np.bincount(firm[rows], weight[rows], minlength=n)
+
+    make = {
+        "external_ties": lambda: _distinct_per_firm(firm, code(V.ACTOR), flows["in"], n),
+        "external_strength": lambda: strength(flows["in"]),
+        "external_types": lambda: _distinct_per_firm(firm, code(V.ACTOR_TYPE), flows["in"], n),
+        "external_out_ties": lambda: _distinct_per_firm(firm, code(V.ACTOR), flows["out"], n),
+        "external_out_strength": lambda: strength(flows["out"]),
+        "local_partners": lambda: _local_partners(survey, relation, wave),
+    }
+    wanted = [c for c in OPENNESS_COLUMNS if c in columns]
+    values = {c: make[c]() for c in wanted if c in make}
+    if "ei_index" in wanted:
+        E = _distinct_per_firm(firm, code(V.ACTOR), known, n)
+        I_ = values["local_partners"] if "local_partners" in values else _local_partners(
+            survey, relation, wave)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
+    table = pd.DataFrame(values, index=pd.Index(survey.firm_ids, name=V.FIRM_ID))
     if missing != "zero":
         non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
         reported = np.zeros(n, dtype=bool)
-        reported[firm[firm >= 0]] = True  # firms with a row in the external table
+        reported[firm[known]] = True  # firms with a row in the external table
         unreported = non & ~reported
-        external_cols = [
-            "external_ties",
-            "external_strength",
-            "external_types",
-            "external_out_ties",
-            "external_out_strength",
-            "ei_index",
-        ]
-        table.loc[unreported, external_cols] = np.nan
+        outside = [c for c in wanted if c not in ("local_partners",)]
+        table.loc[unreported, outside] = np.nan
         unknown_in, unknown_out = unknown_sides(survey, missing)
-        unknown_local = unknown_in | unknown_out
-        table.loc[unknown_local, ["local_partners", "ei_index"]] = np.nan
+        local = [c for c in wanted if c in ("local_partners", "ei_index")]
+        if local:
+            table.loc[unknown_in | unknown_out, local] = np.nan
     return table
 
 

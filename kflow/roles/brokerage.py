@@ -20,7 +20,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.special import comb
 
 from kflow import vocabulary as V
 from kflow._inference import exceedances, p_from_counts
@@ -29,7 +28,6 @@ from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
 from kflow.exceptions import KflowError, SurveyError
-from kflow.roles.sparse_brokerage import sparse_broker_counts
 from kflow.survey import Survey
 
 __all__ = ["BrokerageResult", "brokerage"]
@@ -138,6 +136,12 @@ def broker_counts(A: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
+def _pairs(k):
+    """k choose 2, and 0 below 2 (what scipy's comb gives)."""
+    k = np.asarray(k, dtype=float)
+    return np.where(k >= 2, k * (k - 1) / 2, 0.0)
+
+
 def _null_model(
     codes: np.ndarray, d: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -158,11 +162,11 @@ def _null_model(
         Var[i, 1] = E[i, 1] * (1 - q) + 2 * np.sum(other * (other - 1) * (other - 2)) * r
         E[i, 2] = q * (N - ni) * (ni - 1)
         Var[i, 2] = (
-            E[i, 2] * (1 - q) + 2 * ((ni - 1) * comb(N - ni, 2) + (N - ni) * comb(ni - 1, 2)) * r
+            E[i, 2] * (1 - q) + 2 * ((ni - 1) * _pairs(N - ni) + (N - ni) * _pairs(ni - 1)) * r
         )
         E[i, 3], Var[i, 3] = E[i, 2], Var[i, 2]
         E[i, 4] = q * (other.sum() ** 2 - np.sum(other**2))
-        Var[i, 4] = E[i, 4] * (1 - q) + 4 * np.sum(other * comb(N - other - ni, 2) * r)
+        Var[i, 4] = E[i, 4] * (1 - q) + 4 * np.sum(other * _pairs(N - other - ni) * r)
         E[i, 5] = q * (N - 1) * (N - 2)
         Var[i, 5] = E[i, 5] * (1 - q) + 2 * (N - 1) * (N - 2) * (N - 3) * r
 
@@ -319,6 +323,8 @@ def brokerage(
     d = m / (N * (N - 1)) if N > 1 else float("nan")
     codes = pd.factorize(pd.Series(labels, dtype=object), sort=True)[0]
     # sna orders groups by first appearance; the null model only needs the sizes, so any order.
+    from kflow.roles.sparse_brokerage import sparse_broker_counts  # loads scipy.sparse
+
     raw_all = sparse_broker_counts(edges["a"].to_numpy(), edges["c"].to_numpy(), codes)
     E_grp, V_grp, e_net, v_net = _null_model(codes, d)
     expected_all = E_grp[codes]

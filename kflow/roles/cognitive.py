@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._layers import focus, shared_layers
+from kflow._layers import focus, resolve_missing, shared_layers
 from kflow._results import Result
 from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
-from kflow.measures.openness import external_openness
+from kflow.measures.openness import openness_columns
 from kflow.survey import Survey
 
 __all__ = ["RoleAssignment", "RoleClassifier", "classify_roles"]
@@ -126,7 +126,10 @@ def axis_scores(
         )
     local_scores = table[local_col].rename("local_score")
     if external in _OPENNESS_COLUMNS:
-        ext = external_openness(survey, relation=relation, wave=wave, missing=missing)[external]
+        # Only the column asked for: the local partners need not be counted for the roles.
+        focused = focus(survey, wave)
+        treatment = resolve_missing(focused, missing, fn)
+        ext = openness_columns(focused, [external], relation, wave, treatment)[external]
     elif external in survey.firms.columns:
         ext = survey.firms[external]
         if not (pd.api.types.is_numeric_dtype(ext) and not pd.api.types.is_bool_dtype(ext)):

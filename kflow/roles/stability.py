@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from kflow import vocabulary as V
 from kflow._layers import build_layer, focus, one_layer, resolve_missing
@@ -269,6 +268,8 @@ def _per_firm(values: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
     """(k, n) sums of the (m, k) tie values by the firm at each tie's end, for every resample
     at once: the (n, m) sparse incidence matrix (1 at (ends[e], e)) times the values."""
     m = len(ends)
+    from scipy import sparse
+
     incidence = sparse.csr_matrix((np.ones(m), (ends, np.arange(m))), shape=(n, m))
     return np.asarray(incidence @ values).T
 
