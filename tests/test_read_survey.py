@@ -508,3 +508,17 @@ class TestErrors:
     def test_survey_error_is_a_value_error(self):
         assert issubclass(kflow.SurveyError, ValueError)
         assert issubclass(kflow.SurveyError, kflow.KflowError)
+
+
+def test_outside_actor_named_like_a_roster_firm_is_refused(tmp_path):
+    ties = pd.DataFrame({"source": ["F1", "F2"], "target": ["F2", "F3"]})
+    ext = tmp_path / "outside.csv"
+    ext.write_text("firm_id,actor\nF1,Uni\nF2,F10\nF3,F3\nF1,F3\n")
+    with pytest.raises(kflow.SurveyError) as info:
+        kflow.read_survey(ties, orientation="flow", external=ext,
+                          firms=pd.DataFrame({"firm_id": ["F1", "F2", "F3", "F10"]}))
+    message = str(info.value)
+    # The first clashing id in text order ("F10" before "F3"), at its first line (3).
+    assert "outside.csv" in message and "line 3" in message and "'actor'" in message
+    assert "value 'F10' is also a firm of the cluster roster" in message
+    assert "rename the actor" in message

@@ -40,8 +40,9 @@ def check_actor_names(ext: pd.DataFrame | None, table: Table | None, roster: pd.
     """An outside actor must not share its id with a roster firm."""
     if ext is None:
         return
-    clash = sorted(set(ext[V.ACTOR]) & set(roster.index))
-    if clash:
+    on_roster = ext[V.ACTOR].isin(roster.index).to_numpy(dtype=bool)
+    if on_roster.any():
+        clash = sorted(set(ext.loc[on_roster, V.ACTOR]))
         rows = ext.loc[ext[V.ACTOR] == clash[0], "pos"].tolist()
         raise SurveyError(
             f"{table.where(int(rows[0]), 'actor')}: value {clash[0]!r} is also a firm of "

@@ -21,6 +21,7 @@ from kflow.io._common import (
     find_column,
     first_bad_at,
 )
+from kflow.io.codes import distinct
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.io.ties import TieRecords
 from kflow.vocabulary import FALSE_WORDS, TRUE_WORDS
@@ -55,7 +56,7 @@ def resolve_roster(
 ) -> pd.DataFrame:
     """The roster with every firm the survey names and a respondent flag for each."""
     orientation = options["orientation"]
-    ext_ids = set(ext[V.FIRM_ID]) if ext is not None else set()
+    ext_ids = distinct(ext[V.FIRM_ID]) if ext is not None else set()
     named = ties.firm_ids() | ext_ids
     if roster is None:
         ids = V.sorted_ids(named)
