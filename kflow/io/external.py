@@ -18,6 +18,7 @@ from kflow.io._common import (
     tie_values,
     unused_columns,
 )
+from kflow.io.codes import distinct
 from kflow.io.tables import Table, load_table
 from kflow.vocabulary import WEIGHT_DEFAULTS
 
@@ -40,9 +41,11 @@ def check_actor_names(ext: pd.DataFrame | None, table: Table | None, roster: pd.
     """An outside actor must not share its id with a roster firm."""
     if ext is None:
         return
-    on_roster = ext[V.ACTOR].isin(roster.index).to_numpy(dtype=bool)
-    if on_roster.any():
-        clash = sorted(set(ext.loc[on_roster, V.ACTOR]))
+    # Each distinct actor looked up in the roster's hash table (pandas' isin on Arrow text
+    # would instead walk the whole roster in Python).
+    roster_ids = roster.index
+    clash = sorted(a for a in distinct(ext[V.ACTOR]) if a in roster_ids)
+    if clash:
         rows = ext.loc[ext[V.ACTOR] == clash[0], "pos"].tolist()
         raise SurveyError(
             f"{table.where(int(rows[0]), 'actor')}: value {clash[0]!r} is also a firm of "
