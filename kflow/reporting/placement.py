@@ -98,8 +98,8 @@ def _normalized(box: Bbox) -> tuple[float, float, float, float]:
 def _try_positions(ax, renderer, probe, point, text, radius, distances, fontsize, color, frame,
                    placed, markers, own, gid):
     """The first free position around ``point``. The text is measured once; the boxes of all
-    candidate positions are computed from that size and tested at once, and only a free one
-    is drawn and checked as drawn."""
+    candidate positions are computed from that size and tested at once, and the first free one
+    is drawn."""
     style = {"fontsize": fontsize, "color": color, "zorder": 4, "gid": gid}
     width, height = _text_size(probe, renderer, text, fontsize)
     to_px = ax.figure.dpi / 72.0
@@ -109,21 +109,22 @@ def _try_positions(ax, renderer, probe, point, text, radius, distances, fontsize
     x0 = (x + dx * steps * to_px) - width * _SHIFT[dx.astype(int) + 1]
     y0 = (y + dy * steps * to_px) - height * _SHIFT[dy.astype(int) + 1]
     guesses = np.column_stack([x0 - 1.0, y0 - 1.0, (x0 + width) + 1.0, (y0 + height) + 1.0])
-    for c in np.flatnonzero(_free_all(guesses, frame, placed, markers, own)):
-        artist = ax.annotate(text, point, xytext=(dx[c] * steps[c], dy[c] * steps[c]),
-                             textcoords="offset points", ha=_ALIGN[int(dx[c])],
-                             va=_VALIGN[int(dy[c])], **style)
-        box = artist.get_window_extent(renderer).padded(1.0)
-        if _free(box, frame, placed, markers, own):
-            return box
-        artist.remove()
-    return None
+    free = np.flatnonzero(_free_all(guesses, frame, placed, markers, own))
+    if not len(free):
+        return None
+    c = free[0]
+    ax.annotate(text, point, xytext=(dx[c] * steps[c], dy[c] * steps[c]),
+                textcoords="offset points", ha=_ALIGN[int(dx[c])], va=_VALIGN[int(dy[c])],
+                **style)
+    # The label is drawn where its box was computed (its measured size, aligned by ha and va
+    # at the offset): the drawn box equals it to the last bits, so it is not measured again.
+    return Bbox.from_extents(*guesses[c])
 
 
 def _free_all(boxes: np.ndarray, frame: Bbox, placed: _Boxes, markers: _Boxes,
               own: int) -> np.ndarray:
     """Which of the (c, 4) boxes (x0, y0, x1, y1) lie inside the frame (edges included) and
-    overlap no placed box and no marker but the point's own: _free for many boxes."""
+    overlap no placed box and no marker but the point's own."""
     fx0, fy0, fx1, fy1 = _normalized(frame)
     inside = ((boxes[:, 0] >= fx0) & (boxes[:, 2] <= fx1) & (boxes[:, 1] >= fy0)
               & (boxes[:, 3] <= fy1))
@@ -142,11 +143,6 @@ def _text_size(probe: Text, renderer, text: str, fontsize: float) -> tuple[float
     probe.set_text(text)
     box = probe.get_window_extent(renderer)
     return box.width, box.height
-
-
-def _free(box: Bbox, frame: Bbox, placed: _Boxes, markers: _Boxes, own: int) -> bool:
-    """_free_all for one box."""
-    return bool(_free_all(np.array([_normalized(box)]), frame, placed, markers, own)[0])
 
 
 def label_boxes(fig, prefix: str = LABEL_GID) -> list[Bbox]:
