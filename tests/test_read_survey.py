@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import DATASETS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kflow
 from kflow.exceptions import ParameterError
@@ -522,3 +524,59 @@ def test_outside_actor_named_like_a_roster_firm_is_refused(tmp_path):
     assert "outside.csv" in message and "line 3" in message and "'actor'" in message
     assert "value 'F10' is also a firm of the cluster roster" in message
     assert "rename the actor" in message
+
+
+_SPACES = ["", " ", "\t", "\n", "\x1c", "\x1f", "\u00a0", "\u2003", "\u3000", "\x85"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SPACES),
+                          st.text(alphabet="aZ0é€-_ \u00a0", max_size=4),
+                          st.sampled_from(_SPACES)), min_size=1, max_size=30),
+       st.booleans(), st.booleans())
+def test_trim_check_never_misses_a_cell_to_trim(cells, large, with_null):
+    import pyarrow as pa
+
+    from kflow.io.tables import needs_trim
+
+    values = [a + b + c for a, b, c in cells] + ([None] if with_null else [])
+    kind = pa.large_string() if large else pa.string()
+    array = pa.chunked_array([pa.array(values[:3], kind), pa.array(values[3:], kind)])
+    column = pd.Series(pd.arrays.ArrowExtensionArray(array))
+    changed = any(v is not None and v.strip() != v for v in values)
+    if changed:
+        assert needs_trim(column)
+    # A column without spaces at its edges is found as such (ASCII-only cells).
+    plain = [v.strip() for v in values if v is not None and v.strip().isascii()]
+    if plain:
+        assert not needs_trim(pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(
+            [pa.array(plain, kind)]))))
+    # A slice of a column (an offset into Arrow's buffers) is checked at its own cells.
+    sliced = pd.Series(pd.arrays.ArrowExtensionArray(array.slice(1)))
+    assert needs_trim(sliced) or all(v is None or v.strip() == v for v in values[1:])
+
+
+def test_cells_are_trimmed_when_needed_and_left_when_not():
+    import pyarrow as pa
+
+    frame = pd.DataFrame({
+        "source": pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(
+            ["A", " B", "C\u00a0"], pa.large_string())])),
+        "target": pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(
+            ["B", "C", "A"], pa.large_string())])),
+    })
+    s = kflow.read_survey(frame, orientation="flow")
+    assert s.ties[["source", "target"]].values.tolist() == [["A", "B"], ["B", "C"], ["C", "A"]]
+
+
+def test_trim_check_reads_a_sliced_column_at_its_own_cells():
+    import pyarrow as pa
+
+    from kflow.io.tables import needs_trim
+
+    def column(values, start):
+        return pd.Series(pd.arrays.ArrowExtensionArray(
+            pa.chunked_array([pa.array(values, pa.string())]).slice(start)))
+
+    assert needs_trim(column(["a", "b", " c"], 1))
+    assert not needs_trim(column([" a", "b", "c"], 1))

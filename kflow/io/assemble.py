@@ -46,7 +46,7 @@ def assemble_survey(
                 f"{table.label}: not UTF-8; read as {table.encoding} (a Windows or ISO export). "
                 "If accented names look wrong, pass the file's encoding with encoding=."
             )
-    firms_out = finish_firms(roster)
+    firms_out = finish_firms(roster, ordered=options.get("roster_sorted", False))
     if firms_out.empty:
         reasons = drops.frame()["reason"].value_counts()
         listed = "; ".join(f"{r}: {n}" for r, n in reasons.items()) or "no records"
@@ -54,7 +54,9 @@ def assemble_survey(
             f"{ties.table.label}: no firm is left on the roster: every record was dropped "
             f"({listed}). Check that the right file and columns were given."
         )
-    order = pd.Index(firms_out.index, dtype=object)
+    # The firms index itself (object dtype): its hash table, built for the lookups below, is
+    # the one the measures use later.
+    order = firms_out.index
     ties_out = finish_ties(ties.records, order, ties.has_wave)
     ext_out = finish_external(ext, order)
     non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
@@ -121,11 +123,13 @@ def _meta(
     return meta
 
 
-def finish_firms(roster: pd.DataFrame) -> pd.DataFrame:
+def finish_firms(roster: pd.DataFrame, ordered: bool = False) -> pd.DataFrame:
+    """The roster in natural order of ids (``ordered``: it is already), name and respondent
+    first."""
     ids = np.asarray(roster.index, dtype=object)
-    order = V.natural_argsort(ids)
     out = roster.drop(columns=["_pos"], errors="ignore")
-    if not (np.diff(order) == 1).all():
+    order = None if ordered else V.natural_argsort(ids)
+    if order is not None and not (np.diff(order) == 1).all():
         out = out.iloc[order]
         ids = ids[order]
     out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
@@ -195,7 +199,9 @@ def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """The order of rows sorted by several integer keys, the first key first."""
     combined = combined_key(keys)
     if combined is not None:
-        return np.argsort(combined, kind="stable")
+        # Duplicates are merged before, so no two ties share a key and any sort gives this
+        # order; numpy's default sort is the faster one.
+        return np.argsort(combined)
     return np.lexsort([key for key, _ in keys[::-1]])
 
 

@@ -23,8 +23,9 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     place[new] = len(ids) + np.arange(int(new.sum()))
     ids = pd.Index(np.concatenate([np.asarray(ids, dtype=object),
                                    np.asarray(extra, dtype=object)[new]]), dtype=object)
-    return (pd.Categorical.from_codes(codes, categories=ids, validate=False),
-            pd.Categorical.from_codes(place[other], categories=ids, validate=False))
+    dtype = pd.CategoricalDtype(ids)  # the table of ids checked once, for both columns
+    return (pd.Categorical.from_codes(codes, dtype=dtype, validate=False),
+            pd.Categorical.from_codes(place[other], dtype=dtype, validate=False))
 
 
 def _place(ids, extra) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
@@ -41,10 +42,10 @@ def check_actor_names(ext: pd.DataFrame | None, table: Table | None, roster: pd.
     """An outside actor must not share its id with a roster firm."""
     if ext is None:
         return
-    # Each distinct actor looked up in the roster's hash table (pandas' isin on Arrow text
-    # would instead walk the whole roster in Python).
-    roster_ids = roster.index
-    clash = sorted(a for a in distinct(ext[V.ACTOR]) if a in roster_ids)
+    # The distinct actors as a set, met by the roster's ids (pandas' isin on Arrow text would
+    # walk the roster in Python, and a lookup into the index would hash all of it first).
+    clash = sorted(distinct(ext[V.ACTOR]).intersection(
+        np.asarray(roster.index, dtype=object).tolist()))
     if clash:
         rows = ext.loc[ext[V.ACTOR] == clash[0], "pos"].tolist()
         raise SurveyError(

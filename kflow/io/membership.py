@@ -20,6 +20,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
+from kflow.io.codes import distinct
 from kflow.io.roster import MEMBERSHIP_COLUMN
 from kflow.io.tables import Table
 from kflow.io.ties import TieRecords, wave_label
@@ -40,7 +41,7 @@ def wave_membership(
 ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """The roster without its membership column, and the firms absent from each wave."""
     declared = roster.pop(_WAVES) if _WAVES in roster.columns else None
-    waves = V.sorted_ids(ties.records["wave"]) if ties.has_wave else []
+    waves = V.sorted_ids(distinct(ties.records["wave"])) if ties.has_wave else []
     if declared is not None and not waves:
         raise SurveyError(
             f"{firm_table.label}: column {MEMBERSHIP_COLUMN!r} lists waves, but the ties have "

@@ -61,6 +61,7 @@ def resolve_roster(
     if roster is None:
         ids = V.sorted_ids(named)
         roster = pd.DataFrame(index=pd.Index(ids, dtype=object, name=V.FIRM_ID))
+        options["roster_sorted"] = True  # in natural order already: not sorted again
         notes.append("no firms table: the roster is every firm named in the ties")
         why = "no firms table"
     else:

@@ -98,6 +98,45 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# Bytes that may begin or end a string that str.strip changes: ASCII whitespace, with the
+# separators \x1c-\x1f that Python and Arrow strip too, and any byte of a multi-byte character
+# (a non-ASCII space such as U+00A0 begins and ends with one).
+_EDGE_BYTES = np.zeros(256, dtype=bool)
+_EDGE_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_EDGE_BYTES[128:] = True
+
+
+def needs_trim(column: pd.Series) -> bool:
+    """Whether some cell of an Arrow-backed text column may have surrounding whitespace: False
+    only when no cell begins or ends with a byte that could be part of a space. Reads the first
+    and last byte of each cell from Arrow's buffers, so that a national file's id columns,
+    which have no such cells, are not rewritten by a trim."""
+    try:
+        values = column.array.__arrow_array__()
+    except (AttributeError, TypeError):
+        return True
+    chunks = values.chunks if hasattr(values, "chunks") else [values]
+    for chunk in chunks:
+        kind = str(chunk.type)
+        if kind not in ("string", "large_string"):
+            return True
+        if len(chunk) == 0:
+            continue
+        _, offsets, data = chunk.buffers()
+        if data is None:
+            continue
+        width = np.int64 if kind == "large_string" else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        first, after = ends[:-1], ends[1:]
+        filled = after > first
+        if chunk.null_count:
+            filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        data = np.frombuffer(data, dtype=np.uint8)
+        if _EDGE_BYTES[data[first[filled]]].any() or _EDGE_BYTES[data[after[filled] - 1]].any():
+            return True
+    return False
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Turn every cell into trimmed text, writing integral floats without '.0'. The columns are
     pandas' Arrow-backed text ("str"), so that the checks that follow are vectorized."""
@@ -105,7 +144,9 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     for i, name in enumerate(frame.columns):
         col = frame[name]
         if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
-            text = col.fillna("").str.strip()
+            text = col.fillna("")
+            if needs_trim(col):
+                text = text.str.strip()
         elif pd.api.types.is_integer_dtype(col.dtype) and not col.isna().any():
             text = col.astype(str)
         else:
