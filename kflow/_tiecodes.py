@@ -91,8 +91,10 @@ class TieCodes:
                V.RELATION: self.relations[rows(self.relation)]}
         if self.wave is not None and self.waves is not None:
             out[V.WAVE] = self.waves[rows(self.wave)]
-        return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in out.items()},
-                            copy=False)
+        # Row labels are the ties' rows in the whole table, as a filtered table would keep them.
+        rows_index = pd.RangeIndex(len(self)) if keep is None else pd.Index(np.flatnonzero(keep))
+        return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, index=rows_index, copy=False)
+                             for c, v in out.items()}, copy=False)
 
 
 class TiesSlot:
