@@ -580,3 +580,22 @@ def test_trim_check_reads_a_sliced_column_at_its_own_cells():
 
     assert needs_trim(column(["a", "b", " c"], 1))
     assert not needs_trim(column([" a", "b", "c"], 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["F1", "F10", "F2", "é", "", " F1"])),
+                max_size=40),
+       st.integers(0, 40), st.booleans())
+def test_id_codes_are_pandas_factorize(values, cut, large):
+    import numpy as np
+    import pyarrow as pa
+
+    from kflow.io.codes import factorize
+
+    kind = pa.large_string() if large else pa.string()
+    array = pa.chunked_array([pa.array(values[:cut], kind), pa.array(values[cut:], kind)])
+    column = pd.Series(pd.arrays.ArrowExtensionArray(array))
+    codes, uniques = factorize(column)
+    expected_codes, expected_uniques = pd.factorize(pd.Series(values, dtype=object))
+    assert codes.tolist() == expected_codes.tolist()
+    assert np.asarray(uniques, dtype=object).tolist() == list(expected_uniques)

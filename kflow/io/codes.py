@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["constant", "distinct", "same_ids", "shared_ids"]
+__all__ = ["constant", "distinct", "factorize", "same_ids", "shared_ids"]
 
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
@@ -16,8 +16,8 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     code, each id one string, and the two columns compare code to code."""
     # Each column is coded on its own (no copy of both columns end to end), then the second's
     # distinct ids are placed in the first's table.
-    codes, ids = pd.factorize(first)
-    other, extra = pd.factorize(second)
+    codes, ids = factorize(first)
+    other, extra = factorize(second)
     place = _place(ids, extra)
     new = place < 0
     place[new] = len(ids) + np.arange(int(new.sum()))
@@ -28,17 +28,48 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
             pd.Categorical.from_codes(place[other], dtype=dtype, validate=False))
 
 
+def factorize(values: pd.Series) -> tuple[np.ndarray, object]:
+    """Integer codes of a column (-1 for a missing value) and its distinct values, in order of
+    first appearance, as :func:`pandas.factorize` gives them. Arrow-backed text is coded by
+    Arrow's dictionary encoding directly, keeping its 32-bit codes (pandas copies them twice to
+    widen them: about 1.5 s per column of 14 M cells); the distinct values are then an Arrow
+    array."""
+    try:
+        data = values.array.__arrow_array__()
+    except (AttributeError, TypeError):
+        return pd.factorize(values)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return pd.factorize(values)
+    if len(data) == 0:
+        return np.zeros(0, dtype=np.int32), pa.array([], type=data.type)
+    encoded = data.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    return indices.to_numpy(zero_copy_only=False), encoded.dictionary
+
+
 def _place(ids, extra) -> np.ndarray:
     """The position of each of the distinct values ``extra`` among the distinct values
     ``ids``, -1 when absent (Arrow's hash lookup for Arrow text: a national network has
     millions of distinct ids)."""
-    ids, extra = getattr(ids, "array", ids), getattr(extra, "array", extra)
-    if isinstance(ids, pd.arrays.ArrowStringArray) and isinstance(extra,
-                                                                  pd.arrays.ArrowStringArray):
-        import pyarrow.compute as pc
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        found = pc.index_in(extra._pa_array, value_set=ids._pa_array)
-        return found.fill_null(-1).to_numpy().astype(np.int64)
+    ids, extra = getattr(ids, "array", ids), getattr(extra, "array", extra)
+    arrow = (pa.Array, pa.ChunkedArray)
+    if isinstance(ids, pd.arrays.ArrowStringArray):
+        ids = ids.__arrow_array__()
+    if isinstance(extra, pd.arrays.ArrowStringArray):
+        extra = extra.__arrow_array__()
+    if isinstance(ids, arrow) and isinstance(extra, arrow) and ids.type == extra.type:
+        found = pc.index_in(extra, value_set=ids)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     ids = pd.Index(np.asarray(ids, dtype=object), dtype=object)
     return ids.get_indexer(pd.Index(np.asarray(extra, dtype=object), dtype=object))
 
