@@ -20,11 +20,13 @@ from kflow import vocabulary as V
 class TieCodes:
     """The ties of a survey in report order (relation, wave, source, target).
 
-    ``source`` and ``target`` are positions into the survey's firms index; ``relation`` and
-    ``wave`` are positions into ``relations`` and ``waves`` (labels as Python strings, the
-    waves in natural order); ``wave`` is None for a survey without waves.
+    ``source`` and ``target`` are positions into ``firm_ids`` (the survey's firms index when
+    the codes were made); ``relation`` and ``wave`` are positions into ``relations`` and
+    ``waves`` (labels as Python strings, the waves in natural order); ``wave`` is None for a
+    survey without waves.
     """
 
+    firm_ids: pd.Index
     source: np.ndarray
     target: np.ndarray
     weight: np.ndarray
@@ -63,9 +65,10 @@ class TieCodes:
             keep = hit if keep is None else keep & hit
         return None if keep is None or keep.all() else keep
 
-    def take(self, keep: np.ndarray | None, position: np.ndarray | None = None) -> TieCodes:
-        """The ties where ``keep`` holds (all when None), with firm positions renumbered by
-        ``position`` (the new position of each old one) when the firms index changed."""
+    def take(self, keep: np.ndarray | None, firm_ids: pd.Index,
+             position: np.ndarray | None = None) -> TieCodes:
+        """The ties where ``keep`` holds (all when None), as positions into ``firm_ids``:
+        renumbered by ``position`` (the new position of each old one) when given."""
 
         def pick(values: np.ndarray | None) -> np.ndarray | None:
             if values is None:
@@ -75,13 +78,13 @@ class TieCodes:
         source, target = pick(self.source), pick(self.target)
         if position is not None:
             source, target = position[source], position[target]
-        return TieCodes(source, target, pick(self.weight), pick(self.relation), self.relations,
-                        pick(self.wave), self.waves)
+        return TieCodes(firm_ids, source, target, pick(self.weight), pick(self.relation),
+                        self.relations, pick(self.wave), self.waves)
 
-    def frame(self, firm_ids: pd.Index, keep: np.ndarray | None = None) -> pd.DataFrame:
+    def frame(self, keep: np.ndarray | None = None) -> pd.DataFrame:
         """The ties (those where ``keep`` holds) as the public table: ids as Python strings,
         one object per distinct id shared by its cells, in a fresh table that owns its data."""
-        ids = np.asarray(firm_ids, dtype=object)
+        ids = np.asarray(self.firm_ids, dtype=object)
 
         def rows(values: np.ndarray) -> np.ndarray:
             return values if keep is None else values[keep]
@@ -107,7 +110,7 @@ class TiesSlot:
             raise AttributeError("ties")  # no class-level default for the dataclass field
         held = survey.__dict__["_ties"]
         if isinstance(held, TieCodes):
-            held = held.frame(survey.__dict__["firms"].index)
+            held = held.frame()
             survey.__dict__["_ties"] = held
         return held
 
@@ -116,6 +119,15 @@ class TiesSlot:
 
 
 def held_codes(survey: object) -> TieCodes | None:
-    """The survey's tie codes, while its ``ties`` table has not been built."""
+    """The survey's tie codes, while its ``ties`` table has not been built and its firms are in
+    the order the codes count them in. Firms reordered in place (``survey.firms.sort_values(...,
+    inplace=True)``) turn the codes into the table, whose ids stay right, and the measures then
+    look the ids up."""
     held = survey.__dict__.get("_ties")
-    return held if isinstance(held, TieCodes) else None
+    if not isinstance(held, TieCodes):
+        return None
+    index = survey.__dict__["firms"].index
+    if index is held.firm_ids or index.equals(held.firm_ids):
+        return held
+    survey.__dict__["_ties"] = held.frame()
+    return None

@@ -212,7 +212,7 @@ class Survey:
         relation, wave = self._layer_key(relation, wave)
         codes = held_codes(self)
         if codes is not None:
-            return codes.frame(self.firms.index, codes.mask(relation, wave))
+            return codes.frame(codes.mask(relation, wave))
         ties = self.ties
         keep = (ties[V.RELATION] == relation).to_numpy(dtype=bool)
         if wave is not None:
@@ -307,7 +307,7 @@ class Survey:
                 position = np.full(self.n_firms, -1, dtype=codes.source.dtype)
                 kept = self.firms.index.get_indexer(firms.index)
                 position[kept] = np.arange(len(kept), dtype=position.dtype)
-            selected = codes.take(keep, position)
+            selected = codes.take(keep, firms.index, position)
             if position is None or not ((selected.source < 0) | (selected.target < 0)).any():
                 return selected
         ties = self.ties

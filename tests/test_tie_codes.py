@@ -163,3 +163,28 @@ def test_tie_order_is_relation_wave_then_roster_order():
     ]
     assert t["weight"].tolist() == [3.0, 2.0, 1.0, 1.0, 2.0, 2.0, 1.0, 3.0]
     assert np.array_equal(held_codes(_two_relations()).relation, [0, 0, 0, 0, 1, 1, 1, 1])
+
+
+@pytest.mark.parametrize("name", ["knoke_information", "wine_cluster_panel"])
+def test_firms_reordered_in_place_keep_the_ties_right(name):
+    import warnings
+
+    s, fresh = (kflow.datasets.load_network(name) for _ in range(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas deprecates inplace=; users still write it
+        s.firms.sort_values("name", ascending=False, inplace=True)  # noqa: PD002 - the point
+    assert s.firm_ids != fresh.firm_ids and sorted(s.firm_ids) == sorted(fresh.firm_ids)
+    # The codes count firms in the old order: measures (first, before the table is read) and
+    # the table both stay right.
+    wave = fresh.waves[0] if fresh.waves else None
+    pd.testing.assert_frame_equal(kflow.centrality(s, wave=wave).sort_index(),
+                                  kflow.centrality(fresh, wave=wave).sort_index())
+    assert held_codes(s) is None
+    pd.testing.assert_frame_equal(s.ties, fresh.ties)
+
+
+def test_adding_a_firm_attribute_keeps_the_codes():
+    s = _read_panel()
+    codes = held_codes(s)
+    s.firms["size"] = range(s.n_firms)
+    assert held_codes(s) is codes

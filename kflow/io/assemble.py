@@ -169,7 +169,7 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> TieCo
     rel_codes = rel_codes[idx]
     if wave_codes is not None:
         wave_codes = wave_codes[idx]
-    return TieCodes(source, target, weight, rel_codes, relations, wave_codes, waves)
+    return TieCodes(order, source, target, weight, rel_codes, relations, wave_codes, waves)
 
 
 def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
