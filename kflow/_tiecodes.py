@@ -70,34 +70,31 @@ class TieCodes:
         """The ties where ``keep`` holds (all when None), as positions into ``firm_ids``:
         renumbered by ``position`` (the new position of each old one) when given."""
 
-        def pick(values: np.ndarray | None) -> np.ndarray | None:
-            if values is None:
-                return None
-            return values if keep is None else values[keep]
-
-        source, target = pick(self.source), pick(self.target)
+        source, target = _rows(self.source, keep), _rows(self.target, keep)
         if position is not None:
             source, target = position[source], position[target]
-        return TieCodes(firm_ids, source, target, pick(self.weight), pick(self.relation),
-                        self.relations, pick(self.wave), self.waves)
+        return TieCodes(firm_ids, source, target, _rows(self.weight, keep),
+                        _rows(self.relation, keep), self.relations, _rows(self.wave, keep),
+                        self.waves)
 
     def frame(self, keep: np.ndarray | None = None) -> pd.DataFrame:
         """The ties (those where ``keep`` holds) as the public table: ids as Python strings,
         one object per distinct id shared by its cells, in a fresh table that owns its data."""
         ids = np.asarray(self.firm_ids, dtype=object)
-
-        def rows(values: np.ndarray) -> np.ndarray:
-            return values if keep is None else values[keep]
-
-        out = {V.SOURCE: ids[rows(self.source)], V.TARGET: ids[rows(self.target)],
-               V.WEIGHT: np.array(rows(self.weight), dtype=float),
-               V.RELATION: self.relations[rows(self.relation)]}
+        out = {V.SOURCE: ids[_rows(self.source, keep)], V.TARGET: ids[_rows(self.target, keep)],
+               V.WEIGHT: np.array(_rows(self.weight, keep), dtype=float),
+               V.RELATION: self.relations[_rows(self.relation, keep)]}
         if self.wave is not None and self.waves is not None:
-            out[V.WAVE] = self.waves[rows(self.wave)]
+            out[V.WAVE] = self.waves[_rows(self.wave, keep)]
         # Row labels are the ties' rows in the whole table, as a filtered table would keep them.
         rows_index = pd.RangeIndex(len(self)) if keep is None else pd.Index(np.flatnonzero(keep))
         return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, index=rows_index, copy=False)
                              for c, v in out.items()}, copy=False)
+
+
+def _rows(values: np.ndarray | None, keep: np.ndarray | None) -> np.ndarray | None:
+    """The entries of a per-tie array where ``keep`` holds (the array itself when None)."""
+    return values if values is None or keep is None else values[keep]
 
 
 class TiesSlot:

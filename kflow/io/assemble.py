@@ -177,17 +177,10 @@ def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
     """The position in ``order`` of each id of two columns, looking up each distinct id once
     (once for both columns when they are coded against one table of ids; 32-bit positions when
     they fit)."""
-    coded = [_codes_of(ids) for ids in (first, second)]
-    positions = [_positions(distinct, order) for _, distinct in coded[:1]]
-    same = coded[1][1] is coded[0][1]
-    positions.append(positions[0] if same else _positions(coded[1][1], order))
-    return positions[0][coded[0][0]], positions[1][coded[1][0]]
-
-
-def _codes_of(ids: pd.Series) -> tuple[np.ndarray, object]:
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        return ids.cat.codes.to_numpy(), ids.cat.categories
-    return pd.factorize(ids, use_na_sentinel=False)
+    codes, ids = _codes(first)
+    other, extra = _codes(second)
+    position = _positions(ids, order)
+    return position[codes], (position if extra is ids else _positions(extra, order))[other]
 
 
 def _positions(distinct, order: pd.Index) -> np.ndarray:

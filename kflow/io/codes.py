@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["constant", "distinct", "factorize", "same_ids", "shared_ids"]
+__all__ = ["arrow_text", "constant", "distinct", "factorize", "same_ids", "shared_ids"]
 
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
@@ -28,21 +28,30 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
             pd.Categorical.from_codes(place[other], dtype=dtype, validate=False))
 
 
+def arrow_text(values: pd.Series):
+    """The Arrow array (or chunked array) behind a column of Arrow-backed text, without a copy;
+    None for any other column."""
+    try:
+        data = values.array.__arrow_array__()
+    except (AttributeError, TypeError):
+        return None
+    import pyarrow as pa
+
+    return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
+
+
 def factorize(values: pd.Series) -> tuple[np.ndarray, object]:
     """Integer codes of a column (-1 for a missing value) and its distinct values, in order of
     first appearance, as :func:`pandas.factorize` gives them. Arrow-backed text is coded by
     Arrow's dictionary encoding directly, keeping its 32-bit codes (pandas copies them twice to
     widen them: about 1.5 s per column of 14 M cells); the distinct values are then an Arrow
     array."""
-    try:
-        data = values.array.__arrow_array__()
-    except (AttributeError, TypeError):
+    data = arrow_text(values)
+    if data is None:
         return pd.factorize(values)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-        return pd.factorize(values)
     if len(data) == 0:
         return np.zeros(0, dtype=np.int32), pa.array([], type=data.type)
     encoded = data.dictionary_encode()
@@ -56,17 +65,13 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, object]:
 
 def _place(ids, extra) -> np.ndarray:
     """The position of each of the distinct values ``extra`` among the distinct values
-    ``ids``, -1 when absent (Arrow's hash lookup for Arrow text: a national network has
-    millions of distinct ids)."""
+    ``ids``, -1 when absent (Arrow's hash lookup when both are Arrow arrays, as
+    :func:`factorize` gives them for Arrow text: a national network has millions of distinct
+    ids)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ids, extra = getattr(ids, "array", ids), getattr(extra, "array", extra)
     arrow = (pa.Array, pa.ChunkedArray)
-    if isinstance(ids, pd.arrays.ArrowStringArray):
-        ids = ids.__arrow_array__()
-    if isinstance(extra, pd.arrays.ArrowStringArray):
-        extra = extra.__arrow_array__()
     if isinstance(ids, arrow) and isinstance(extra, arrow) and ids.type == extra.type:
         found = pc.index_in(extra, value_set=ids)
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kflow.exceptions import SurveyError
+from kflow.io.codes import arrow_text
 from kflow.io.text import read_text
 
 __all__ = ["Table", "load_table", "parse_numbers"]
@@ -111,15 +112,12 @@ def needs_trim(column: pd.Series) -> bool:
     only when no cell begins or ends with a byte that could be part of a space. Reads the first
     and last byte of each cell from Arrow's buffers, so that a national file's id columns,
     which have no such cells, are not rewritten by a trim."""
-    try:
-        values = column.array.__arrow_array__()
-    except (AttributeError, TypeError):
+    values = arrow_text(column)
+    if values is None:
         return True
     chunks = values.chunks if hasattr(values, "chunks") else [values]
     for chunk in chunks:
         kind = str(chunk.type)
-        if kind not in ("string", "large_string"):
-            return True
         if len(chunk) == 0:
             continue
         _, offsets, data = chunk.buffers()

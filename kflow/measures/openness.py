@@ -146,15 +146,17 @@ def openness_columns(survey: Survey, columns, relation: str | None, wave: str | 
     known = firm >= 0
     direction = ext[V.DIRECTION].to_numpy(dtype=object)
     flows = {"in": (direction == "in") & known, "out": (direction == "out") & known}
-    codes: dict[str, np.ndarray] = {}
+    read: dict[str, np.ndarray] = {}  # external-table columns as arrays, each made once
 
     def code(column: str) -> np.ndarray:
-        if column not in codes:
-            codes[column] = pd.factorize(ext[column])[0]
-        return codes[column]
+        if column not in read:
+            read[column] = pd.factorize(ext[column])[0]
+        return read[column]
 
     def strength(rows: np.ndarray) -> np.ndarray:
-        weight = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
+        if V.WEIGHT not in read:
+            read[V.WEIGHT] = np.nan_to_num(ext[V.WEIGHT].to_numpy(dtype=float))
+        weight = read[V.WEIGHT]
         return np.bincount(firm[rows], weight[rows], minlength=n)
 
     make = {
