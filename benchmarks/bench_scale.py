@@ -165,6 +165,7 @@ def _brokerage(name: str, paths: dict) -> float:
     n, m = (int(x) for x in name.split()[-1].split(":"))
     e = scale_free_edges(m, per_firm=max(m // n, 1), seed=2)
     if "reference" in name:
+        _reference_counts(np.array([[0, 1], [1, 2]]))  # scipy loaded before the clock starts
         start = time.perf_counter()
         try:
             _reference_counts(e)

@@ -536,3 +536,17 @@ def test_layers_are_looked_up_once_within_a_call_and_never_across_surveys():
     assert (first.src == outside.src).all() and (first.dst == outside.dst).all()
     # "nan" and "zero" share the ties, not the treatment of unknown answers
     assert first.unknown_in.any() and not again.unknown_in.any()
+
+
+def test_sparse_broker_counts_from_two_products_when_the_digits_would_overflow(monkeypatch):
+    import kflow.roles.sparse_brokerage as sb
+
+    rng = np.random.default_rng(11)
+    A = (rng.random((35, 35)) < 0.35).astype(float)
+    A[np.arange(35), np.arange(35)] = 0
+    codes = rng.integers(0, 4, 35)
+    src, dst = np.nonzero(A)
+    monkeypatch.setattr(sb, "DIGITS_LIMIT", 16)  # B^4 never fits: N_c from a second product
+    monkeypatch.setattr(sb, "BLOCK_ENTRIES", 40)
+    np.testing.assert_allclose(sb.sparse_broker_counts(src, dst, codes),
+                               broker_counts(A[None], codes)[0])

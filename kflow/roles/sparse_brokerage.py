@@ -13,11 +13,11 @@ give the paths with a = c),
 - liaison      = (in(b) - I[b, g(b)]) (out(b) - O[b, g(b)]) - sum_{g != g(b)} I[b, g] O[b, g]
 - total        = in(b) out(b) - sum_g R[b, g]
 
-The closed paths of a role are ``sum_c (X^T W)[b, c] Y[b, c]``, X, Y and W the adjacency masked
-by the role's group conditions on (a, b), (b, c) and (a, c) (as in the dense counts of
-:mod:`kflow.roles.brokerage`). Only the entries of ``X^T W`` where Y has a tie are kept, and the
-product is taken over blocks of brokers whose work is bounded, so memory stays bounded whatever
-the size of the network. The work is the sum, over ties a -> b, of the out-degree of a.
+The closed paths (a -> c exists too) are counted per tie b -> c from the number of their a
+in b's group and in c's group, read as the digits of one sparse product ``A^T A`` whose ties are
+valued by group (see :func:`_closed`). Only the entries of the product where b -> c are kept,
+and the product is taken over blocks of brokers whose work is bounded, so memory stays bounded
+whatever the size of the network. The work is the sum, over ties a -> b, of the out-degree of a.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ __all__ = ["sparse_broker_counts"]
 
 # Blocks of brokers are cut so that one block's product holds at most this many entries.
 BLOCK_ENTRIES = 20_000_000
+# The closed paths come from one product when its base-B digits fit below this (see _closed).
+DIGITS_LIMIT = 2 ** 62
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -39,16 +41,6 @@ def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> sparse.csr_matrix:
     A.setdiag(0)
     A.eliminate_zeros()
     return A
-
-
-def _split(A: sparse.csr_matrix, codes: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """The ties within a group and the ties across groups."""
-    coo = A.tocoo()
-    same = codes[coo.row] == codes[coo.col]
-    n = A.shape[0]
-    within = sparse.csr_matrix((coo.data[same], (coo.row[same], coo.col[same])), shape=(n, n))
-    across = sparse.csr_matrix((coo.data[~same], (coo.row[~same], coo.col[~same])), shape=(n, n))
-    return within, across
 
 
 def _all_paths(A: sparse.csr_matrix, codes: np.ndarray) -> np.ndarray:
@@ -79,24 +71,68 @@ def _all_paths(A: sparse.csr_matrix, codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _closed(X: sparse.csr_matrix, W: sparse.csr_matrix,
-            masks: tuple[sparse.csr_matrix, ...]) -> np.ndarray:
-    """Per broker b and mask Y: sum_c (X^T W)[b, c] Y[b, c], in blocks of brokers of bounded
-    work; one product serves every mask."""
-    n = X.shape[0]
-    XT = X.T.tocsr()
-    w_rows = np.diff(W.indptr).astype(np.float64)
-    # work of broker b: the out-degrees (in W) of its in-neighbours a, summed
-    cumulative = np.cumsum(np.asarray(XT @ w_rows).ravel())
-    out = np.zeros((n, len(masks)))
+def _weighted(M: sparse.csr_matrix, codes: np.ndarray, weight: int) -> sparse.csr_matrix:
+    """M with each tie (i, j) valued 1 + weight when i and j are in one group, 1 otherwise,
+    as 64-bit integers."""
+    rows = np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
+    data = 1 + weight * (codes[rows] == codes[M.indices]).astype(np.int64)
+    return sparse.csr_matrix((data, M.indices, M.indptr), shape=M.shape)
+
+
+def _closed(A: sparse.csr_matrix, codes: np.ndarray) -> np.ndarray:
+    """Closed two-paths a -> b -> c (a -> c too) per broker and role, from one product.
+
+    For a tie b -> c, let N be the number of a with a -> b and a -> c, N_b those of them in
+    b's group and N_c those in c's group. When b and c share a group, N_b paths are
+    coordinator and N - N_b gatekeeper; otherwise N_b are representative, N_c itinerant and
+    N - N_b - N_c liaison. With B one more than the largest in-degree, every count is below B,
+    and valuing a -> b as 1 + B [g(a) = g(b)] and a -> c as 1 + B^2 [g(a) = g(c)] makes
+    (A^T A)[b, c] = N + B N_b + B^2 N_c + B^3 N_bc: the counts are its base-B digits. The product
+    is taken over blocks of brokers of bounded work (the out-degrees of their in-neighbours,
+    summed), and only its entries where b -> c are kept. When B^4 would not fit in 64 bits, N_c
+    comes from a second product.
+    """
+    n = A.shape[0]
+    out = np.zeros((n, 6))
+    if n == 0 or A.nnz == 0:
+        return out
+    AT = A.T.tocsr()
+    base = int(np.diff(AT.indptr).max()) + 1
+    one_product = base ** 4 < DIGITS_LIMIT
+    mask = A.astype(np.int64)
+    XT = _weighted(AT, codes, base)
+    W = _weighted(A, codes, base * base) if one_product else mask
+    if not one_product:
+        ones = AT.astype(np.int64)
+        within = sparse.csr_matrix(_weighted(A, codes, 1) - mask)  # a -> c in one group
+        within.eliminate_zeros()
+    w_rows = np.diff(A.indptr).astype(np.float64)
+    cumulative = np.cumsum(np.asarray(AT @ w_rows).ravel())
     start = 0
     while start < n:
-        base = cumulative[start - 1] if start else 0.0
-        stop = int(np.searchsorted(cumulative, base + BLOCK_ENTRIES, side="right"))
+        prior = cumulative[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cumulative, prior + BLOCK_ENTRIES, side="right"))
         stop = min(max(stop, start + 1), n)
-        product = (XT[start:stop] @ W).tocsr()
-        for k, Y in enumerate(masks):
-            out[start:stop, k] = np.asarray(product.multiply(Y[start:stop]).sum(axis=1)).ravel()
+        kept = sparse.coo_matrix((XT[start:stop] @ W).multiply(mask[start:stop]))
+        b, value = kept.row + start, kept.data
+        same = codes[b] == codes[kept.col]
+        total, by_b = value % base, (value // base) % base
+        if one_product:
+            by_c = (value // (base * base)) % base
+        else:
+            second = sparse.coo_matrix((ones[start:stop] @ within).multiply(mask[start:stop]))
+            by_c = np.zeros(len(value), dtype=np.int64)
+            by_c_b = second.row + start
+            other = codes[by_c_b] != codes[second.col]
+            out[:, 1] += np.bincount(by_c_b[other], weights=second.data[other], minlength=n)
+            out[:, 4] -= np.bincount(by_c_b[other], weights=second.data[other], minlength=n)
+        other = ~same
+        out[:, 0] += np.bincount(b[same], weights=by_b[same], minlength=n)
+        out[:, 1] += np.bincount(b[other], weights=by_c[other], minlength=n)
+        out[:, 2] += np.bincount(b[other], weights=by_b[other], minlength=n)
+        out[:, 3] += np.bincount(b[same], weights=(total - by_b)[same], minlength=n)
+        out[:, 4] += np.bincount(b[other], weights=(total - by_b - by_c)[other], minlength=n)
+        out[:, 5] += np.bincount(b, weights=total, minlength=n)
         start = stop
     return out
 
@@ -119,15 +155,6 @@ def sparse_broker_counts(src: np.ndarray, dst: np.ndarray, codes: np.ndarray) ->
     codes = np.asarray(codes, dtype=np.int64)
     n = len(codes)
     A = _adjacency(np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), n)
-    within, across = _split(A, codes)
     counts = _all_paths(A, codes)
-    # Closed paths a -> b -> c (a -> c too) by role. The roles split every path, so three
-    # products suffice: a in b's group (coordinator if c is too, else representative); a in
-    # another group (gatekeeper if c is in b's group; else itinerant when a -> c stays within a
-    # group, liaison otherwise).
-    same_a = _closed(within, A, (within, across))
-    other_a = _closed(across, A, (within, across))
-    itinerant = _closed(across, within, (across,))[:, 0]
-    closed = np.column_stack([same_a[:, 0], itinerant, same_a[:, 1], other_a[:, 0],
-                              other_a[:, 1] - itinerant, same_a.sum(axis=1) + other_a.sum(axis=1)])
+    closed = _closed(A, codes)
     return counts - closed
