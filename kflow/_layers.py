@@ -232,6 +232,13 @@ def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[s
     return survey._layer_key(relation, wave)
 
 
+def tie_positions(survey: Survey, relation: str | None, wave: str | None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source and target positions in ``survey.firm_ids``, and weights, of the ties of one
+    layer, in the order of :meth:`Survey.layer` (as observed: no treatment of missing answers)."""
+    return _tie_arrays(survey, *one_layer(survey, relation, wave))
+
+
 def resolve_groups(survey: Survey, groups, function: str, *, cluster: bool = False) -> pd.Series:
     """The group of every roster firm, from a firm attribute name, a mapping or a Series (and,
     with ``cluster=True``, the name "cluster" for one group of all firms)."""

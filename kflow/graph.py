@@ -108,16 +108,24 @@ def to_igraph(
     Vertex ``name`` holds the firm (or actor) id and ``firm_name`` the display name; vertex order
     is the node order of :func:`node_table`, so vertex ``i`` is ``survey.firm_ids[i]``.
     """
+    from kflow._layers import tie_positions  # the roster positions the survey holds
+
     nodes = node_table(survey, include_external)
-    edges = edge_table(survey, include_external, relation=relation, wave=wave)
-    index = {f: i for i, f in enumerate(nodes.index)}
-    pairs = np.column_stack(
-        [edges[V.SOURCE].map(index).to_numpy(), edges[V.TARGET].map(index).to_numpy()]
-    ).astype(np.int64)
-    G = ig.Graph(n=len(nodes), edges=pairs.tolist(), directed=True)
+    src, dst, weight = tie_positions(survey, relation, wave)
+    if include_external and not survey.external.empty:
+        ext = survey.external
+        index = pd.Index(nodes.index, dtype=object)
+        firm = index.get_indexer(np.asarray(ext[V.FIRM_ID], dtype=object))
+        actor = index.get_indexer(np.asarray(ext[V.ACTOR], dtype=object))
+        inflow = (ext[V.DIRECTION] == "in").to_numpy(dtype=bool)
+        src = np.concatenate([src, np.where(inflow, actor, firm)])
+        dst = np.concatenate([dst, np.where(inflow, firm, actor)])
+        weight = np.concatenate([weight, ext[V.WEIGHT].to_numpy(dtype=float)])
+    G = ig.Graph(n=len(nodes), directed=True)
+    G.add_edges(np.column_stack([src, dst]).astype(np.int64))  # from the array: no tuples
     G.vs["name"] = nodes.index.tolist()
     for column in nodes.columns:
         key = "firm_name" if column == V.NAME else column
         G.vs[key] = [_plain(v) for v in nodes[column].tolist()]
-    G.es[V.WEIGHT] = edges[V.WEIGHT].astype(float).tolist()
+    G.es[V.WEIGHT] = np.asarray(weight, dtype=float).tolist()
     return G
