@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,27 @@ class Context:
     summary: pd.Series | None = None
     roles: Any = None
     results: dict[str, Any] = field(default_factory=dict)
+    worker: Executor | None = None
+    pending: dict[str, Future] = field(default_factory=dict)
+
+    def start(self, key: str, compute, /, *args, **kwargs) -> None:
+        """Start a computation on the worker, beside the figures the main thread draws (numpy
+        releases the interpreter while it computes); :meth:`outcome` collects it. Each
+        computation draws from its own generator seeded by the options, so its result does not
+        depend on when it runs. Without a worker it runs here and now."""
+        if self.worker is not None:
+            self.pending[key] = self.worker.submit(compute, *args, **kwargs)
+            return
+        done: Future = Future()
+        try:
+            done.set_result(compute(*args, **kwargs))
+        except Exception as exc:  # raised again, as from the worker, by outcome()
+            done.set_exception(exc)
+        self.pending[key] = done
+
+    def outcome(self, key: str) -> Any:
+        """The result of the computation started under ``key`` (its exception, raised)."""
+        return self.pending.pop(key).result()
 
     @property
     def seed(self) -> int:
@@ -196,7 +218,7 @@ class Context:
             ids = out.index.tolist()
             out = out.reset_index(drop=True)
             out.insert(0, V.FIRM_ID, [self.public_id.get(f, f) for f in ids])
-            out.insert(1, V.NAME, [self._name(f) for f in ids])
+            out.insert(1, V.NAME, self._names(ids))
         for col in ("local", "firm", "outside_of"):
             if col in out.columns:
                 out[col] = [self.public_id.get(f, f) for f in out[col]]
@@ -206,10 +228,15 @@ class Context:
             out[V.FIRM_ID] = [self.public_id.get(f, f) for f in out[V.FIRM_ID]]
         return out
 
-    def _name(self, firm: str) -> str:
+    def _names(self, firms: list[str]) -> list[str]:
+        """The name shown for each firm (its pseudonym when anonymized; the id itself when the
+        roster does not hold it), looked up once for the whole column."""
         if self.anonymize:
-            return self.label[firm]
-        return str(self.full.firms[V.NAME].get(firm, firm))
+            return [self.label[f] for f in firms]
+        names = self.full.firms[V.NAME]
+        where = names.index.get_indexer(pd.Index(firms, dtype=object))
+        values = names.to_numpy(dtype=object)
+        return [str(values[k]) if k >= 0 else f for f, k in zip(firms, where, strict=True)]
 
 
 def _layer_of(survey: Survey, options: ReportOptions) -> Survey:

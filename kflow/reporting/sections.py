@@ -11,6 +11,7 @@ the progress bar read, so a new section is one builder here and one template per
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -137,6 +138,7 @@ def _roles(ctx: Context, model: ReportModel) -> None:
     positions = knowledge_positions(ctx.survey)
     table = positions[["out_degree", "in_degree", "position"]]
     if ctx.outside is None:
+        _start_resampling(ctx)
         model.sections["roles"] = {"classified": False, "table": ctx.rename(table)}
         model.tables.append(Table("positions", "Knowledge positions", ctx.machine(table)))
         return
@@ -144,6 +146,7 @@ def _roles(ctx: Context, model: ReportModel) -> None:
     roles = ctx.roles = classify_roles(
         ctx.survey, local=o.local, external=o.external, threshold=o.threshold
     )
+    _start_resampling(ctx)
     table = roles.table.join(table)
     if ctx.outside == "actors":
         openness = external_openness(ctx.survey)
@@ -228,20 +231,8 @@ def _stability(ctx: Context, model: ReportModel) -> None:
     if ctx.roles is None:
         model.sections["stability"] = {"note": "No roles were classified (no outside data)."}
         return
-    o = ctx.options
-    schemes = ("respondents", "ties") if ctx.outside == "actors" else ("thresholds",)
-    runs = {
-        scheme: role_stability(
-            ctx.survey,
-            n_resamples=ctx.n_resamples,
-            scheme=scheme,
-            seed=ctx.seed,
-            local=o.local,
-            external=o.external,
-            threshold=o.threshold,
-        )
-        for scheme in schemes
-    }
+    runs = {scheme: ctx.outcome(f"stability {scheme}") for scheme in _schemes(ctx)}
+    schemes = tuple(runs)
     first = runs[schemes[0]]
     stab = pd.DataFrame({"role": first["role"].where(first["role"].notna(), "unclassified")})
     for scheme, run in runs.items():
@@ -268,21 +259,28 @@ _NO_OUTCOMES = (
 )
 
 
+def _schemes(ctx: Context) -> tuple[str, ...]:
+    return ("respondents", "ties") if ctx.outside == "actors" else ("thresholds",)
+
+
+def _start_resampling(ctx: Context) -> None:
+    """Once the roles are known, start the resampling sections (role stability, positions and
+    upgrading) on the worker while the figures before them are drawn."""
+    o = ctx.options
+    rule = {"local": o.local, "external": o.external, "threshold": o.threshold}
+    if ctx.roles is not None:
+        for scheme in _schemes(ctx):
+            ctx.start(f"stability {scheme}", role_stability, ctx.survey,
+                      n_resamples=ctx.n_resamples, scheme=scheme, seed=ctx.seed, **rule)
+    ctx.start("link", link_upgrading, ctx.survey, roles=ctx.roles,
+              compare_roles=ctx.roles is not None, outcomes=o.outcomes, capacity=o.capacity,
+              n_permutations=ctx.n_permutations, seed=ctx.seed, **rule)
+
+
 def _upgrading(ctx: Context, model: ReportModel) -> None:
     o = ctx.options
     try:
-        link = link_upgrading(
-            ctx.survey,
-            roles=ctx.roles,
-            compare_roles=ctx.roles is not None,
-            outcomes=o.outcomes,
-            capacity=o.capacity,
-            n_permutations=ctx.n_permutations,
-            seed=ctx.seed,
-            local=o.local,
-            external=o.external,
-            threshold=o.threshold,
-        )
+        link = ctx.outcome("link")
     except KflowError as exc:
         if o.outcomes is not None or o.capacity is not None:
             raise
@@ -397,11 +395,14 @@ def build_model(
         subtitle=subtitle(ctx.survey, ctx.outside),
         facts=[],
     )
-    for section in SECTION_BUILDERS:
-        if section.step is not None and progress is not None:
-            progress(section.step(ctx))
-        if section.build is not None:
-            section.build(ctx, model)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-report") as worker:
+        ctx.worker = worker
+        for section in SECTION_BUILDERS:
+            if section.step is not None and progress is not None:
+                progress(section.step(ctx))
+            if section.build is not None:
+                section.build(ctx, model)
+        ctx.worker = None
     add_findings(ctx, model)
     _scrub(ctx, model)
     model.parameters = reproducibility(ctx)
