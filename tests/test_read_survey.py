@@ -599,3 +599,34 @@ def test_id_codes_are_pandas_factorize(values, cut, large):
     expected_codes, expected_uniques = pd.factorize(pd.Series(values, dtype=object))
     assert codes.tolist() == expected_codes.tolist()
     assert np.asarray(uniques, dtype=object).tolist() == list(expected_uniques)
+
+
+@pytest.mark.parametrize("threads", [True, False])
+def test_two_id_columns_share_one_table_of_ids(monkeypatch, threads):
+    import numpy as np
+
+    import kflow.io.codes as codes_module
+
+    monkeypatch.setattr(codes_module, "PARALLEL_CELLS", 0 if threads else 10**12)
+    rng = np.random.default_rng(4)
+    source = [f"F{v}" for v in rng.integers(0, 50, 400)]
+    target = [f"F{v}" for v in rng.integers(30, 90, 400)]
+    first, second = codes_module.shared_ids(pd.Series(source, dtype="str"),
+                                            pd.Series(target, dtype="str"))
+    # The reference: pandas codes both columns end to end against one table.
+    expected, ids = pd.factorize(pd.Series(source + target, dtype=object))
+    assert first.categories.tolist() == list(ids)
+    assert first.categories is second.categories
+    assert first.codes.tolist() == expected[:400].tolist()
+    assert second.codes.tolist() == expected[400:].tolist()
+
+
+def test_distinct_ids_of_two_coded_columns():
+    from kflow.io.codes import distinct, shared_ids
+
+    source = ["F1", "F2", None, "F3", "F2"]
+    target = ["F4", "F1", "F1", None, "F5"]
+    first, second = shared_ids(pd.Series(source, dtype="str"), pd.Series(target, dtype="str"))
+    both = distinct(pd.Series(first), pd.Series(second))
+    assert both == {v for v in source + target if v is not None}
+    assert distinct(pd.Series(second)) == {"F4", "F1", "F5"}

@@ -10,14 +10,26 @@ import pandas as pd
 
 __all__ = ["arrow_text", "constant", "distinct", "factorize", "same_ids", "shared_ids"]
 
+# Id columns of at least this many cells are coded in two threads (see shared_ids).
+PARALLEL_CELLS = 200_000
+
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
     """Two id columns coded once against one table of distinct ids: each cell is an integer
     code, each id one string, and the two columns compare code to code."""
     # Each column is coded on its own (no copy of both columns end to end), then the second's
-    # distinct ids are placed in the first's table.
-    codes, ids = factorize(first)
-    other, extra = factorize(second)
+    # distinct ids are placed in the first's table. Arrow codes text without holding the
+    # interpreter, so two large Arrow columns are coded at once, one per thread.
+    if (len(first) >= PARALLEL_CELLS and arrow_text(first) is not None
+            and arrow_text(second) is not None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            coded = list(pool.map(factorize, (first, second)))
+        (codes, ids), (other, extra) = coded
+    else:
+        codes, ids = factorize(first)
+        other, extra = factorize(second)
     place = _place(ids, extra)
     new = place < 0
     place[new] = len(ids) + np.arange(int(new.sum()))
@@ -96,11 +108,25 @@ def constant(value: str | None, n: int) -> pd.Categorical:
                                      categories=categories)
 
 
-def distinct(values: pd.Series) -> set[str]:
-    """The distinct values of a column, hashed once (a column of millions of cells repeats a
-    few thousand ids)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
-        return set(values.cat.categories[used].tolist())
-    return set(np.asarray(values.unique(), dtype=object).tolist())
+def distinct(*columns: pd.Series) -> set[str]:
+    """The distinct values of one or more columns, hashed once (a column of millions of cells
+    repeats a few thousand ids). Columns coded against one table of ids (as
+    :func:`shared_ids` codes them) are read through their codes, and the ids any of them uses
+    are turned into Python strings once."""
+    first = columns[0]
+    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns) and all(
+            c.cat.categories is first.cat.categories for c in columns):
+        used = np.zeros(len(first.cat.categories), dtype=bool)
+        for column in columns:
+            codes = column.cat.codes.to_numpy()
+            used |= np.bincount(codes[codes >= 0], minlength=len(used)) > 0
+        return set(first.cat.categories[used].tolist())
+    found: set[str] = set()
+    for column in columns:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+            found |= set(column.cat.categories[used].tolist())
+        else:
+            found |= set(np.asarray(column.unique(), dtype=object).tolist())
+    return found

@@ -189,7 +189,7 @@ def _split_header(
     if allow_empty and len(data) == 0:
         empty = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
         return Table(label, header, empty, [], row_word, encoding, sep)
-    if len(data) == 0 or (data == "").all(axis=None):
+    if len(data) == 0 or not filled[h + 1:].any():  # no filled cell below the header
         raise SurveyError(
             f"{label}: the file has a header ({', '.join(repr(c) for c in header)}) but no data "
             "rows. Check that the right file was given and that it was saved completely."

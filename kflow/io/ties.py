@@ -153,7 +153,7 @@ def _read_one(
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = kept(records, self_tie)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
-    named = distinct(records["source"]) | distinct(records["target"])
+    named = distinct(records["source"], records["target"])
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
 
