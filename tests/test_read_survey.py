@@ -601,13 +601,11 @@ def test_id_codes_are_pandas_factorize(values, cut, large):
     assert np.asarray(uniques, dtype=object).tolist() == list(expected_uniques)
 
 
-@pytest.mark.parametrize("threads", [True, False])
-def test_two_id_columns_share_one_table_of_ids(monkeypatch, threads):
+def test_two_id_columns_share_one_table_of_ids():
     import numpy as np
 
     import kflow.io.codes as codes_module
 
-    monkeypatch.setattr(codes_module, "PARALLEL_CELLS", 0 if threads else 10**12)
     rng = np.random.default_rng(4)
     source = [f"F{v}" for v in rng.integers(0, 50, 400)]
     target = [f"F{v}" for v in rng.integers(30, 90, 400)]

@@ -10,26 +10,17 @@ import pandas as pd
 
 __all__ = ["arrow_text", "constant", "distinct", "factorize", "same_ids", "shared_ids"]
 
-# Id columns of at least this many cells are coded in two threads (see shared_ids).
-PARALLEL_CELLS = 200_000
-
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
     """Two id columns coded once against one table of distinct ids: each cell is an integer
     code, each id one string, and the two columns compare code to code."""
     # Each column is coded on its own (no copy of both columns end to end), then the second's
-    # distinct ids are placed in the first's table. Arrow codes text without holding the
-    # interpreter, so two large Arrow columns are coded at once, one per thread.
-    if (len(first) >= PARALLEL_CELLS and arrow_text(first) is not None
-            and arrow_text(second) is not None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            coded = list(pool.map(factorize, (first, second)))
-        (codes, ids), (other, extra) = coded
-    else:
-        codes, ids = factorize(first)
-        other, extra = factorize(second)
+    # distinct ids are placed in the first's table. (Coding the two columns in two threads saves
+    # about a second at 5 M rows but holds both hash tables at once: 7-10 more bytes per row at
+    # the reader's peak, measured by benchmarks/bench_scale.py; memory is what bounds a
+    # national network on one machine.)
+    codes, ids = factorize(first)
+    other, extra = factorize(second)
     place = _place(ids, extra)
     new = place < 0
     place[new] = len(ids) + np.arange(int(new.sum()))
