@@ -14,16 +14,13 @@ once, by the survey's ``missing`` treatment (see METHODS 1 and the data-model do
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._tiecodes import held_codes
+from kflow._positions import tie_arrays
 from kflow.exceptions import SurveyError, bad_parameter
 from kflow.survey import Survey
 
@@ -85,28 +82,9 @@ def layer_keys(
     return [(r, w) for r in relations for w in waves]
 
 
-# Tie positions already looked up within one call (see shared_layers), by survey and layer.
-_SHARED: ContextVar[dict | None] = ContextVar("kflow_shared_layers", default=None)
-
-
-@contextmanager
-def shared_layers() -> Iterator[None]:
-    """Within the block, each layer's ties are looked up in the roster once: a function that
-    runs several measures on one survey (roles: a centrality and the openness) does not map
-    millions of ids to positions once per measure. The survey is not copied or changed."""
-    if _SHARED.get() is not None:
-        yield
-        return
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
 def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -> Layer:
     ids = survey.firm_ids
-    src, dst, weight = _tie_arrays(survey, relation, wave)
+    src, dst, weight = tie_arrays(survey, relation, wave)
     unknown_in, unknown_out = unknown_sides(survey, missing)
     if missing == "reconstruct":
         non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
@@ -114,55 +92,6 @@ def build_layer(survey: Survey, relation: str, wave: str | None, missing: str) -
             side = survey.meta.get("reported_side")
             src, dst, weight = _reconstruct(src, dst, weight, non, side)
     return Layer(relation, wave, ids, src, dst, weight, missing, unknown_in, unknown_out)
-
-
-def _tie_arrays(survey: Survey, relation: str, wave: str | None
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Source and target positions in the roster, and weights, of one layer's ties."""
-    shared = _SHARED.get()
-    key = (id(survey), relation, wave)
-    if shared is not None and key in shared and shared[key][0] is survey:
-        return shared[key][1:]
-    codes = held_codes(survey)
-    if codes is not None:
-        # A survey read from files holds its ties as positions into its firms: no lookup.
-        keep = codes.mask(relation, wave)
-        src = (codes.source if keep is None else codes.source[keep]).astype(np.int64)
-        dst = (codes.target if keep is None else codes.target[keep]).astype(np.int64)
-        weight = codes.weight if keep is None else codes.weight[keep]
-        return _share(survey, key, src, dst, weight)
-    ties = survey.layer(relation, wave)
-    # Looked up as Python objects: the tie columns hold the roster's own id strings, whose
-    # hashes Python keeps, so no id is converted or rehashed.
-    index = roster_index(survey)
-    src = index.get_indexer(object_index(ties[V.SOURCE])).astype(np.int64)
-    dst = index.get_indexer(object_index(ties[V.TARGET])).astype(np.int64)
-    weight = ties[V.WEIGHT].to_numpy(dtype=float)
-    return _share(survey, key, src, dst, weight)
-
-
-def _share(survey: Survey, key: tuple, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Read-only arrays of a layer, kept for the rest of a :func:`shared_layers` block."""
-    for array in (src, dst, weight):
-        array.flags.writeable = False  # shared by the layers built from them
-    shared = _SHARED.get()
-    if shared is not None:
-        shared[key] = (survey, src, dst, weight)
-    return src, dst, weight
-
-
-def roster_index(survey: Survey) -> pd.Index:
-    """The firms index as an Index of Python objects: the survey's own when it is one, so that
-    pandas builds its hash table once for every lookup into it."""
-    index = survey.firms.index
-    return index if index.dtype == object else pd.Index(index, dtype=object)
-
-
-def object_index(values: pd.Series) -> pd.Index:
-    """A column as an Index of Python objects, to look up in :func:`roster_index` (pandas
-    would otherwise infer a text dtype and convert every cell)."""
-    return pd.Index(values.to_numpy(dtype=object), dtype=object, copy=False)
 
 
 def unknown_sides(survey: Survey, missing: str) -> tuple[np.ndarray, np.ndarray]:
@@ -230,13 +159,6 @@ def per_layer(survey: Survey, relation, wave, compute) -> pd.DataFrame:
 def one_layer(survey: Survey, relation: str | None, wave: str | None) -> tuple[str, str | None]:
     """The (relation, wave) of a single layer; raises listing the choices when ambiguous."""
     return survey._layer_key(relation, wave)
-
-
-def tie_positions(survey: Survey, relation: str | None, wave: str | None
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Source and target positions in ``survey.firm_ids``, and weights, of the ties of one
-    layer, in the order of :meth:`Survey.layer` (as observed: no treatment of missing answers)."""
-    return _tie_arrays(survey, *one_layer(survey, relation, wave))
 
 
 def resolve_groups(survey: Survey, groups, function: str, *, cluster: bool = False) -> pd.Series:

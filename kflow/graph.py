@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._positions import tie_positions
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -108,8 +109,6 @@ def to_igraph(
     Vertex ``name`` holds the firm (or actor) id and ``firm_name`` the display name; vertex order
     is the node order of :func:`node_table`, so vertex ``i`` is ``survey.firm_ids[i]``.
     """
-    from kflow._layers import tie_positions  # the roster positions the survey holds
-
     nodes = node_table(survey, include_external)
     src, dst, weight = tie_positions(survey, relation, wave)
     if include_external and not survey.external.empty:

@@ -521,7 +521,8 @@ def test_sparse_broker_counts_in_many_small_blocks(monkeypatch):
 
 
 def test_layers_are_looked_up_once_within_a_call_and_never_across_surveys():
-    from kflow._layers import build_layer, shared_layers
+    from kflow._layers import build_layer
+    from kflow._positions import shared_layers
 
     d = DATASETS / "example_cluster"
     s = kflow.read_survey(d / "ties.csv", orientation="asks", firms=d / "firms.csv")

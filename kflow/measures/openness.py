@@ -14,13 +14,12 @@ from kflow._inference import permutation_p
 from kflow._layers import (
     build_layer,
     focus,
-    object_index,
     one_layer,
     resolve_groups,
     resolve_missing,
-    roster_index,
     unknown_sides,
 )
+from kflow._positions import object_index, roster_index
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count

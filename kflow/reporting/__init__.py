@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kflow._layers import shared_layers
+from kflow._positions import shared_layers
 from kflow.exceptions import bad_parameter
 from kflow.reporting.model import ReportModel, ReportOptions
 from kflow.reporting.output import write_report

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._layers import focus, resolve_missing, shared_layers
+from kflow._layers import focus, resolve_missing
+from kflow._positions import shared_layers
 from kflow._results import Result
 from kflow.exceptions import NotFittedError, SurveyError, bad_parameter
 from kflow.measures.centrality import CENTRALITY_COLUMNS, centrality
