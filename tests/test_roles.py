@@ -506,14 +506,19 @@ def test_sparse_broker_counts_equal_the_dense_counts(seed):
     assert BLOCK_ENTRIES > 0
 
 
+def _random_digraph(seed: int, n: int, p: float, groups: int):
+    """A random digraph without self-ties as a dense matrix and its tie lists, and groups."""
+    rng = np.random.default_rng(seed)
+    A = (rng.random((n, n)) < p).astype(float)
+    A[np.arange(n), np.arange(n)] = 0
+    src, dst = np.nonzero(A)
+    return A, src, dst, rng.integers(0, groups, n)
+
+
 def test_sparse_broker_counts_in_many_small_blocks(monkeypatch):
     import kflow.roles.sparse_brokerage as sb
 
-    rng = np.random.default_rng(9)
-    A = (rng.random((30, 30)) < 0.3).astype(float)
-    A[np.arange(30), np.arange(30)] = 0
-    codes = rng.integers(0, 3, 30)
-    src, dst = np.nonzero(A)
+    A, src, dst, codes = _random_digraph(9, 30, 0.3, 3)
     whole = sb.sparse_broker_counts(src, dst, codes)
     monkeypatch.setattr(sb, "BLOCK_ENTRIES", 7)  # one or two brokers per block
     np.testing.assert_allclose(sb.sparse_broker_counts(src, dst, codes), whole)
@@ -542,11 +547,7 @@ def test_layers_are_looked_up_once_within_a_call_and_never_across_surveys():
 def test_sparse_broker_counts_from_two_products_when_the_digits_would_overflow(monkeypatch):
     import kflow.roles.sparse_brokerage as sb
 
-    rng = np.random.default_rng(11)
-    A = (rng.random((35, 35)) < 0.35).astype(float)
-    A[np.arange(35), np.arange(35)] = 0
-    codes = rng.integers(0, 4, 35)
-    src, dst = np.nonzero(A)
+    A, src, dst, codes = _random_digraph(11, 35, 0.35, 4)
     monkeypatch.setattr(sb, "DIGITS_LIMIT", 16)  # B^4 never fits: N_c from a second product
     monkeypatch.setattr(sb, "BLOCK_ENTRIES", 40)
     np.testing.assert_allclose(sb.sparse_broker_counts(src, dst, codes),
