@@ -105,19 +105,13 @@ def distinct(*columns: pd.Series) -> set[str]:
     :func:`shared_ids` codes them) are read through their codes, and the ids any of them uses
     are turned into Python strings once."""
     first = columns[0]
-    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns) and all(
-            c.cat.categories is first.cat.categories for c in columns):
+    if all(isinstance(c.dtype, pd.CategoricalDtype)
+           and c.cat.categories is first.cat.categories for c in columns):
         used = np.zeros(len(first.cat.categories), dtype=bool)
         for column in columns:
             codes = column.cat.codes.to_numpy()
             used |= np.bincount(codes[codes >= 0], minlength=len(used)) > 0
         return set(first.cat.categories[used].tolist())
-    found: set[str] = set()
-    for column in columns:
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            codes = column.cat.codes.to_numpy()
-            used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-            found |= set(column.cat.categories[used].tolist())
-        else:
-            found |= set(np.asarray(column.unique(), dtype=object).tolist())
-    return found
+    if len(columns) > 1:
+        return set().union(*(distinct(column) for column in columns))
+    return set(np.asarray(first.unique(), dtype=object).tolist())
