@@ -221,3 +221,21 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path, capsys):
     ties.to_csv(tie_file, index=False)
     assert main(["measures", str(tie_file), "--orientation", "flow"]) == 0
     assert "\n'=1+1," in capsys.readouterr().out
+
+
+def test_the_report_worker_shares_the_layers_already_looked_up():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kflow._layers import build_layer
+    from kflow._positions import shared_layers
+    from kflow.reporting.model import Context, ReportOptions
+
+    s = kflow.datasets.load_network("example_cluster")
+    relation = s.relations[0]
+    ctx = Context.create(s, ReportOptions(), None)
+    with shared_layers(), ThreadPoolExecutor(max_workers=1) as pool:
+        here = build_layer(s, relation, None, "nan")
+        ctx.worker = pool
+        ctx.start("layer", build_layer, s, relation, None, "nan")
+        there = ctx.outcome("layer")
+    assert there.src is here.src and there.dst is here.dst

@@ -8,6 +8,7 @@ leak one.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
 import re
@@ -117,7 +118,10 @@ class Context:
         computation draws from its own generator seeded by the options, so its result does not
         depend on when it runs. Without a worker it runs here and now."""
         if self.worker is not None:
-            self.pending[key] = self.worker.submit(compute, *args, **kwargs)
+            # In this thread's context, so that the worker shares the layers the report has
+            # already looked up (see kflow._positions.shared_layers) instead of redoing them.
+            run = contextvars.copy_context().run
+            self.pending[key] = self.worker.submit(run, compute, *args, **kwargs)
             return
         done: Future = Future()
         try:
