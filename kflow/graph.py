@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
-from kflow._positions import tie_positions
+from kflow._positions import edge_pairs, tie_positions
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -120,8 +120,7 @@ def to_igraph(
         src = np.concatenate([src, np.where(inflow, actor, firm)])
         dst = np.concatenate([dst, np.where(inflow, firm, actor)])
         weight = np.concatenate([weight, ext[V.WEIGHT].to_numpy(dtype=float)])
-    G = ig.Graph(n=len(nodes), directed=True)
-    G.add_edges(np.column_stack([src, dst]).astype(np.int64))  # from the array: no tuples
+    G = ig.Graph(n=len(nodes), edges=edge_pairs(src, dst), directed=True)
     G.vs["name"] = nodes.index.tolist()
     for column in nodes.columns:
         key = "firm_name" if column == V.NAME else column

@@ -16,6 +16,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, per_layer, resolve_missing
+from kflow._positions import edge_pairs
 from kflow._random import as_generator
 from kflow._validation import check_count
 from kflow.exceptions import ConvergenceWarning, bad_parameter
@@ -75,13 +76,11 @@ _PATHS = {"betweenness", "betweenness_raw", "closeness_out", "closeness_in"}
 
 
 def flow_graph(layer: Layer) -> ig.Graph:
-    """The layer as a directed igraph Graph; vertex i is ``layer.firm_ids[i]``."""
+    """The layer as a directed igraph Graph; vertex i is ``layer.firm_ids[i]``. Weights are not
+    attached: the path measures pass distances of their own."""
     import igraph as ig  # loaded for path measures only: degrees and strengths do not need it
 
-    g = ig.Graph(n=layer.n, directed=True)
-    g.add_edges(np.column_stack([layer.src, layer.dst]))  # from the array: no Python tuples
-    g.es["weight"] = layer.weight
-    return g
+    return ig.Graph(n=layer.n, edges=edge_pairs(layer.src, layer.dst), directed=True)
 
 
 def source_prestige(
