@@ -149,3 +149,42 @@ def test_plain_utf8_bytes_read_as_the_decoded_text_is(tmp_path_factory, rows, bo
         return
     assert list(fast[1]) == list(general[1]) and fast[2:] == general[2:]
     assert (fast[0].astype(object).to_numpy() == general[0].astype(object).to_numpy()).all()
+
+
+@SETTINGS
+@given(n_ties=st.integers(1, 60), n_firms=st.integers(2, 40), n_relations=st.integers(1, 3),
+       n_waves=st.integers(0, 3), values=st.sampled_from([(1, 3), (0, 1), (-2, 2), (5, 5)]),
+       seed=st.integers(0, 2**16))
+def test_ties_sorted_with_their_values_in_the_key_are_ordered_as_by_argsort(
+        n_ties, n_firms, n_relations, n_waves, values, seed):
+    from kflow.io.assemble import _order_of, _sorted_with_weights
+
+    rng = np.random.default_rng(seed)
+    sizes = [n_relations, *([n_waves] if n_waves else []), n_firms, n_firms]
+    # distinct keys, as ties are once repeats are merged
+    cells = rng.choice(int(np.prod(sizes)), size=min(n_ties, int(np.prod(sizes))), replace=False)
+    keys, rest = [], cells
+    for size in sizes[::-1]:
+        rest, digit = np.divmod(rest, size)
+        keys.append((digit.astype(np.int32 if size == n_firms else np.int8), size))
+    keys = keys[::-1]
+    weight = rng.integers(values[0], values[1] + 1, len(cells)).astype(float)
+    parts, sorted_weight = _sorted_with_weights(keys, weight)
+    order = _order_of(keys)
+    for (key, _), part in zip(keys, parts, strict=True):
+        assert part.dtype == key.dtype
+        assert part.tolist() == key[order].tolist()
+    assert sorted_weight.dtype == float
+    assert sorted_weight.tolist() == weight[order].tolist()
+
+
+def test_ties_with_other_values_are_ordered_by_argsort():
+    from kflow.io.assemble import _sorted_with_weights
+
+    keys = [(np.array([1, 0], dtype=np.int32), 2), (np.array([0, 1], dtype=np.int32), 2)]
+    assert _sorted_with_weights(keys, np.array([0.5, 1.0])) is None  # not whole numbers
+    assert _sorted_with_weights(keys, np.array([1.0, 1e9])) is None  # a range too long
+    assert _sorted_with_weights(keys, np.array([np.nan, 1.0])) is None
+    assert _sorted_with_weights([(np.zeros(2, np.int32), 2**31)] * 2, np.ones(2)) is None
+    parts, weight = _sorted_with_weights(keys, np.array([3.0, 2.0]))
+    assert [p.tolist() for p in parts] == [[0, 1], [1, 0]] and weight.tolist() == [2.0, 3.0]

@@ -601,22 +601,56 @@ def test_id_codes_are_pandas_factorize(values, cut, large):
     assert np.asarray(uniques, dtype=object).tolist() == list(expected_uniques)
 
 
-def test_two_id_columns_share_one_table_of_ids():
+@pytest.mark.parametrize("shape", ["F{}", "{}", "firm {}x", "F{:03d}"])
+def test_two_id_columns_share_one_table_of_ids(shape):
     import numpy as np
 
     import kflow.io.codes as codes_module
 
     rng = np.random.default_rng(4)
-    source = [f"F{v}" for v in rng.integers(0, 50, 400)]
-    target = [f"F{v}" for v in rng.integers(30, 90, 400)]
+    source = [shape.format(v) for v in rng.integers(0, 50, 400)]
+    target = [shape.format(v) for v in rng.integers(30, 90, 400)]
     first, second = codes_module.shared_ids(pd.Series(source, dtype="str"),
                                             pd.Series(target, dtype="str"))
-    # The reference: pandas codes both columns end to end against one table.
-    expected, ids = pd.factorize(pd.Series(source + target, dtype=object))
-    assert first.categories.tolist() == list(ids)
     assert first.categories is second.categories
-    assert first.codes.tolist() == expected[:400].tolist()
-    assert second.codes.tolist() == expected[400:].tolist()
+    assert first.categories.is_unique
+    # Each cell decodes to the id written in it, and the table holds exactly the ids used.
+    assert list(first.astype(object)) == source
+    assert list(second.astype(object)) == target
+    assert set(first.categories) == set(source) | set(target)
+    # Two cells hold the same code exactly when pandas codes both columns alike end to end.
+    expected = pd.factorize(pd.Series(source + target, dtype=object))[0]
+    both = np.concatenate([first.codes, second.codes])
+    assert (both[:, None] == both[None, :]).tolist() == (
+        expected[:, None] == expected[None, :]).tolist()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "numbered"),
+    [
+        (["F1", "F2", "F10"], ["F10", "F3", "F2"], True),
+        (["12", "7"], ["7", "300000000000"], True),  # far apart: hashed as integers
+        (["F007", "F7"], ["F1", "F2"], False),  # a leading zero: "F007" is not "F7"
+        (["A1", "B2"], ["A1", "A2"], False),  # two prefixes
+        (["F1", "F"], ["F1", "F2"], False),  # a prefix without a number
+        (["F-5", "F5"], ["F1", "F2"], False),  # a sign
+        (["F0x0200000000000000", "F5"], ["F1", "F2"], False),  # Arrow reads "0x..." as hex
+        (["0", "10", "7"], ["0", "3"], True),  # 0 is written "0"
+        (["00", "0"], ["1", "2"], False),
+        (["É1", "É2"], ["É1", "É3"], False),  # a prefix beyond ASCII
+        (["F1", "F1234567890123456789"], ["F1", "F2"], False),  # more digits than int64 holds
+    ],
+)
+def test_ids_coded_through_their_numbers_only_when_id_and_number_stand_for_each_other(
+        source, target, numbered):
+    import kflow.io.codes as codes_module
+
+    a, b = pd.Series(source, dtype="str"), pd.Series(target, dtype="str")
+    assert (codes_module._numbered_ids(a, b) is not None) is numbered
+    first, second = codes_module.shared_ids(a, b)
+    assert list(first.astype(object)) == source
+    assert list(second.astype(object)) == target
+    assert first.categories is second.categories and first.categories.is_unique
 
 
 def test_distinct_ids_of_two_coded_columns():

@@ -159,17 +159,64 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> TieCo
         del raw_codes
         keys.append((wave_codes, len(waves)))
     keys += [(source, n), (target, n)]
+    weight = records[V.WEIGHT].to_numpy(dtype=float)
+    ordered = _sorted_with_weights(keys, weight)
+    if ordered is not None:
+        parts, weight = ordered
+        rel_codes, *parts = parts
+        wave_codes = parts.pop(0) if wave_codes is not None else None
+        source, target = parts
+        return TieCodes(order, source, target, weight, rel_codes, relations, wave_codes, waves)
     idx = _order_of(keys)
     del keys
     # Reordered one column at a time, each freed once done: a national file has millions of
     # rows, and every column of them is one more array of that length.
     source = source[idx]
     target = target[idx]
-    weight = records[V.WEIGHT].to_numpy(dtype=float)[idx]
+    weight = weight[idx]
     rel_codes = rel_codes[idx]
     if wave_codes is not None:
         wave_codes = wave_codes[idx]
     return TieCodes(order, source, target, weight, rel_codes, relations, wave_codes, waves)
+
+
+# Tie values coded into the sort key: whole numbers spanning fewer than this many values.
+_FEW_VALUES = 2**16
+
+
+def _sorted_with_weights(keys: list[tuple[np.ndarray, int]], weight: np.ndarray
+                         ) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """The keys and the tie values sorted by the keys, the first key first, when the values are
+    whole numbers of a short range (answers on a rating scale) and every key fits, with them, in
+    one 63-bit integer: each key takes the bits its number of values needs and the value the
+    lowest bits; the packed integers are sorted (several times faster than finding the order of
+    millions of rows and moving every column by it) and each key is read back from its bits.
+    The keys are distinct (repeats are merged before), so the order is the one
+    :func:`_order_of` gives. None otherwise."""
+    if len(weight) == 0:
+        return None
+    lo, hi = float(weight.min()), float(weight.max())
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < _FEW_VALUES):
+        return None
+    steps = weight - lo
+    if (steps != np.floor(steps)).any():
+        return None
+    bits = [max(int(size) - 1, 1).bit_length() for _, size in keys] + [
+        max(int(hi - lo), 1).bit_length()]
+    if sum(bits) > 62:
+        return None
+    packed = np.zeros(len(weight), dtype=np.int64)
+    for (key, _), width in zip([*keys, (steps, 0)], bits, strict=True):
+        packed <<= width
+        packed |= key.astype(np.int64, copy=False) if key is not steps else steps.astype(np.int64)
+    del steps
+    packed.sort()
+    parts = []
+    for (key, _), width in zip([*keys, (weight, 0)][::-1], bits[::-1], strict=True):
+        digit = packed & ((1 << width) - 1)
+        packed >>= width
+        parts.append(digit.astype(key.dtype) if key is not weight else digit + lo)
+    return parts[:0:-1], parts[0]
 
 
 def _ranks(first: pd.Series, second: pd.Series, order: pd.Index

@@ -19,6 +19,9 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     # about a second at 5 M rows but holds both hash tables at once: 7-10 more bytes per row at
     # the reader's peak, measured by benchmarks/bench_scale.py; memory is what bounds a
     # national network on one machine.)
+    numbered = _numbered_ids(first, second)
+    if numbered is not None:
+        return numbered
     codes, ids = factorize(first)
     other, extra = factorize(second)
     place = _place(ids, extra)
@@ -29,6 +32,105 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
     dtype = pd.CategoricalDtype(ids)  # the table of ids checked once, for both columns
     return (pd.Categorical.from_codes(codes, dtype=dtype, validate=False),
             pd.Categorical.from_codes(place[other], dtype=dtype, validate=False))
+
+
+# The largest number of digits an id coded through its number may have (int64 holds 18).
+_MAX_DIGITS = 18
+
+
+def _numbered_ids(first: pd.Series, second: pd.Series
+                  ) -> tuple[pd.Categorical, pd.Categorical] | None:
+    """:func:`shared_ids` of two columns of Arrow text whose every id is one common prefix and
+    a number written without leading zeros ("F123", "4521", a register or tax number), coded
+    through the numbers: id and number then stand for each other, and integers code without
+    hashing text. The table of ids is in order of the number. None when any id has another
+    shape ("F007", "F", "A-12", a second prefix), and the ids are hashed as text."""
+    columns = [arrow_text(first), arrow_text(second)]
+    if any(c is None or c.null_count or len(c) == 0 for c in columns):
+        return None
+    head = columns[0][0].as_py()
+    cut = next((i for i, ch in enumerate(head) if ch in "0123456789"), len(head))
+    prefix = head[:cut]
+    if not prefix.isascii():
+        return None
+    numbers = []
+    for column in columns:
+        number = _numbers_after(column, prefix)
+        if number is None:
+            return None
+        numbers.append(number)
+    x, y = numbers
+    del numbers
+    lo, hi = min(int(x.min()), int(y.min())), max(int(x.max()), int(y.max()))
+    if hi - lo < 4 * (len(x) + len(y)):  # a table of every number in the range
+        if lo:
+            x -= lo
+            y -= lo
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[x] = True
+        seen[y] = True
+        values = np.flatnonzero(seen) + lo
+        # The code of each number: how many numbers in use come before it.
+        code = np.cumsum(seen, dtype=np.int32 if len(seen) < 2**31 else np.int64)
+        del seen
+        code -= 1
+        cx, cy = code[x], code[y]
+        del code
+    else:  # numbers far apart (tax numbers): hashed as integers
+        cx, ux = pd.factorize(x)
+        cy, uy = pd.factorize(y)
+        place = pd.Index(ux).get_indexer(uy)
+        new = place < 0
+        place[new] = len(ux) + np.arange(int(new.sum()))
+        values = np.concatenate([ux, uy[new]])
+        cy = place[cy]
+    del x, y
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(values), pa.string())
+    if prefix:
+        text = pc.binary_join_element_wise(prefix, text, "")
+    ids = pd.Index(text.to_numpy(zero_copy_only=False), dtype=object)
+    dtype = pd.CategoricalDtype(ids)
+    return (pd.Categorical.from_codes(cx, dtype=dtype, validate=False),
+            pd.Categorical.from_codes(cy, dtype=dtype, validate=False))
+
+
+def _numbers_after(column, prefix: str) -> np.ndarray | None:
+    """The numbers that follow ``prefix`` in every cell of an Arrow text column, chunk by chunk
+    (no full-length copy of the text); None when a cell is not the prefix followed by 1 to 18
+    ASCII digits without a leading zero."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out = np.empty(len(column), dtype=np.int64)
+    at = 0
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        if prefix:
+            if not pc.all(pc.starts_with(chunk, prefix)).as_py():
+                return None
+            chunk = pc.utf8_slice_codeunits(chunk, len(prefix))
+        length = pc.binary_length(chunk).to_numpy()
+        # Digits only (no sign, no "0x"), 1 to 18 of them.
+        if (length.max() > _MAX_DIGITS
+                or not pc.all(pc.ascii_is_decimal(chunk)).as_py()):
+            return None
+        number = pc.cast(chunk, pa.int64()).to_numpy()
+        # No leading zero ("007" and "7" are two ids): a number of L digits is at least
+        # 10^(L-1).
+        if (number < _LEAST[length - 1]).any():
+            return None
+        out[at: at + len(chunk)] = number
+        at += len(chunk)
+    return out
+
+
+# The least number written with 1, 2, ... 18 digits (0 for one digit).
+_LEAST = np.array([0] + [10**k for k in range(1, _MAX_DIGITS)], dtype=np.int64)
 
 
 def arrow_text(values: pd.Series):
