@@ -126,6 +126,12 @@ def _natural_order(distinct) -> object | None:
     numbers = pc.cast(pc.if_else(pa.array(has_number), digits, "0"), pa.int64()).to_numpy()
     # natural_key compares a leading number before any text, then the text, then "no number"
     # before "number", then the number's value and its written length.
+    if len(pc.unique(prefix)) == 1 and has_number.all():
+        # One prefix, every id numbered: by the number, then its written length ("7" before
+        # "07"); without leading zeros the numbers differ and order the ids alone.
+        if length.max() <= 1 or (numbers >= 10 ** (length - 1)).all():
+            return np.argsort(numbers, kind="stable")
+        return np.lexsort([length, numbers])
     prefix_rank = pd.factorize(np.asarray(prefix, dtype=object), sort=True)[0]
     return np.lexsort([length, numbers, has_number, prefix_rank])
 

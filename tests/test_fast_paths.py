@@ -94,6 +94,18 @@ def test_natural_order_of_many_ids_is_natural_key_order(ids, seed):
     assert V.sorted_ids(every) == sorted(set(every), key=V.natural_key)
 
 
+@SETTINGS
+@given(numbers=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2)), min_size=1,
+                        max_size=40),
+       prefix=st.sampled_from(["", "F", "firm_"]), seed=st.integers(0, 2**16))
+def test_natural_order_of_ids_with_one_prefix_is_natural_key_order(numbers, prefix, seed):
+    # One prefix throughout (the ids of a register), with and without leading zeros.
+    rng = np.random.default_rng(seed)
+    ids = [prefix + "0" * zeros + str(k) for k, zeros in numbers]
+    every = ids + [f"{prefix}{k}" for k in rng.integers(0, 10**5, V._MANY_IDS)]
+    assert V.sorted_ids(every) == sorted(set(every), key=V.natural_key)
+
+
 def test_ids_of_other_shapes_fall_back_to_natural_key():
     ids = [f"P{k}x{k % 7}" for k in range(V._MANY_IDS)] + ["Café 2", "١٢"]
     assert V._natural_order(np.asarray(ids, dtype=object)) is None
@@ -185,6 +197,6 @@ def test_ties_with_other_values_are_ordered_by_argsort():
     assert _sorted_with_weights(keys, np.array([0.5, 1.0])) is None  # not whole numbers
     assert _sorted_with_weights(keys, np.array([1.0, 1e9])) is None  # a range too long
     assert _sorted_with_weights(keys, np.array([np.nan, 1.0])) is None
-    assert _sorted_with_weights([(np.zeros(2, np.int32), 2**31)] * 2, np.ones(2)) is None
+    assert _sorted_with_weights([(np.zeros(2, np.int32), 2**32)] * 2, np.ones(2)) is None
     parts, weight = _sorted_with_weights(keys, np.array([3.0, 2.0]))
     assert [p.tolist() for p in parts] == [[0, 1], [1, 0]] and weight.tolist() == [2.0, 3.0]

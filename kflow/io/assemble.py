@@ -201,20 +201,25 @@ def _sorted_with_weights(keys: list[tuple[np.ndarray, int]], weight: np.ndarray
     steps = weight - lo
     if (steps != np.floor(steps)).any():
         return None
-    bits = [max(int(size) - 1, 1).bit_length() for _, size in keys] + [
-        max(int(hi - lo), 1).bit_length()]
+    # A key with one value (one relation, one wave) takes no bits.
+    bits = [(max(int(size), 1) - 1).bit_length() for _, size in keys] + [
+        int(hi - lo).bit_length()]
     if sum(bits) > 62:
         return None
     packed = np.zeros(len(weight), dtype=np.int64)
     for (key, _), width in zip([*keys, (steps, 0)], bits, strict=True):
-        packed <<= width
-        packed |= key.astype(np.int64, copy=False) if key is not steps else steps.astype(np.int64)
+        if width:
+            packed <<= width
+            packed |= key.astype(np.int64, copy=False)
     del steps
     packed.sort()
     parts = []
     for (key, _), width in zip([*keys, (weight, 0)][::-1], bits[::-1], strict=True):
-        digit = packed & ((1 << width) - 1)
-        packed >>= width
+        if width:
+            digit = packed & ((1 << width) - 1)
+            packed >>= width
+        else:
+            digit = np.zeros(len(packed), dtype=np.int64)
         parts.append(digit.astype(key.dtype) if key is not weight else digit + lo)
     return parts[:0:-1], parts[0]
 
@@ -231,8 +236,14 @@ def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
 
 
 def _positions(distinct, order: pd.Index) -> np.ndarray:
-    position = order.get_indexer(pd.Index(np.asarray(distinct, dtype=object), dtype=object))
-    return position.astype(np.int32 if len(order) < 2**31 else np.int64)
+    narrow = np.int32 if len(order) < 2**31 else np.int64
+    distinct = np.asarray(distinct, dtype=object)
+    # Ids coded through their numbers are in the roster's natural order already when the
+    # roster is the firms the ties name: compared in one pass, not hashed.
+    if len(distinct) == len(order) and np.array_equal(distinct, order.to_numpy(dtype=object)):
+        return np.arange(len(order), dtype=narrow)
+    position = order.get_indexer(pd.Index(distinct, dtype=object))
+    return position.astype(narrow)
 
 
 def _order_of(keys: list[tuple[np.ndarray, int]]) -> np.ndarray:

@@ -129,8 +129,10 @@ def needs_trim(column: pd.Series) -> bool:
         filled = after > first
         if chunk.null_count:
             filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        if not filled.all():  # an id column is filled throughout: nothing to leave out
+            first, after = first[filled], after[filled]
         data = np.frombuffer(data, dtype=np.uint8)
-        if _EDGE_BYTES[data[first[filled]]].any() or _EDGE_BYTES[data[after[filled] - 1]].any():
+        if _EDGE_BYTES[data[first]].any() or _EDGE_BYTES[data[after - 1]].any():
             return True
     return False
 
@@ -166,30 +168,31 @@ def _split_header(
 ) -> Table:
     cells = _as_text(frame)
     del frame
-    # Filled cells per row, summed column by column (no table of millions of flags).
-    filled = np.zeros(len(cells), dtype=np.int64)
+    # Rows whose every cell is empty, column by column (no table of millions of flags); the
+    # filled cells are counted only on the rows that may be a title or the header.
+    blank = np.ones(len(cells), dtype=bool)
     for column in cells.columns:
-        filled += (cells[column] != "").to_numpy(dtype=bool)
-    blank = filled == 0
-    nonblank = np.flatnonzero(~blank)
-    if len(nonblank) == 0:
+        blank &= (cells[column] == "").to_numpy(dtype=bool)
+    if blank.all():
         raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
-    h = int(nonblank[0])
+    h = _next_filled(blank, 0)
     notes: tuple[str, ...] = ()
     # A title above the header (a merged cell across the sheet): one filled cell, then a row
     # with several. It is not a record; the note says it was left out.
-    if filled[h] == 1 and cells.shape[1] > 2 and len(nonblank) > 1 and filled[nonblank[1]] > 1:
+    second = _next_filled(blank, h + 1)
+    if (cells.shape[1] > 2 and second is not None and _filled_in(cells, h) == 1
+            and _filled_in(cells, second) > 1):
         title = next(c for c in cells.iloc[h] if c != "")
         notes = (f"{label}, {row_word} {numbers[h]}: the title {title!r} above the header was "
                  "left out",)
-        h = int(nonblank[1])
+        h = second
     header = cells.iloc[h].tolist()
     data = cells.iloc[h + 1 :].reset_index(drop=True)
     rows = numbers[h + 1 :]
     if allow_empty and len(data) == 0:
         empty = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
         return Table(label, header, empty, [], row_word, encoding, sep)
-    if len(data) == 0 or not filled[h + 1:].any():  # no filled cell below the header
+    if len(data) == 0 or blank[h + 1:].all():  # no filled cell below the header
         raise SurveyError(
             f"{label}: the file has a header ({', '.join(repr(c) for c in header)}) but no data "
             "rows. Check that the right file was given and that it was saved completely."
@@ -200,6 +203,19 @@ def _split_header(
         data = data.iloc[:, :-1]
     data.columns = range(len(header))
     return Table(label, header, data, rows, row_word, encoding, sep, notes)
+
+
+def _next_filled(blank: np.ndarray, start: int) -> int | None:
+    """The first row from ``start`` on with a filled cell, or None."""
+    rest = blank[start:]
+    if rest.all():
+        return None
+    return start + int(np.argmin(rest))
+
+
+def _filled_in(cells: pd.DataFrame, row: int) -> int:
+    """How many cells of one row are filled."""
+    return sum(c != "" for c in cells.iloc[row])
 
 
 # Characters that print as nothing: zero-width spaces and joiners, word joiner, byte-order mark
@@ -404,12 +420,20 @@ def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
 
     text = pa.array(values.astype(TEXT).array)
     try:
-        numbers = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
-                          pa.float64())
+        numbers = pc.cast(text, pa.float64())  # every cell filled: the usual column of values
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    out = numbers.to_numpy(zero_copy_only=False).astype(float, copy=True)
+        try:  # empty cells are missing values
+            numbers = pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
+                              pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    out = numbers.to_numpy(zero_copy_only=False)
+    if not out.flags.writeable:  # a view of Arrow's buffer (one chunk): copied to be written
+        out = out.copy()
+    finite = np.isfinite(out)
+    if finite.all():
+        return out, ~finite
     # "nan" and "inf" spellings parse; they are not tie values.
-    bad = ~np.isfinite(out) & (values != "").to_numpy()
+    bad = ~finite & (values != "").to_numpy()
     out[bad] = np.nan
     return out, bad

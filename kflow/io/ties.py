@@ -258,7 +258,8 @@ def edge_records(
             "pos": keep.astype(np.int32) if len(table.cells) < 2**31 else keep,
             "column": constant(wcol, len(keep)),
             "value": sub[wi].array if wi is not None else "",
-        }
+        },
+        copy=False,  # every column is new: not copied again (or stacked into blocks)
     )
     if vi is not None:
         empty = (sub[vi] == "").to_numpy()
