@@ -21,6 +21,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
+from kflow.reporting.forked import ForkedTasks
 from kflow.survey import Survey
 
 
@@ -111,6 +112,8 @@ class Context:
     results: dict[str, Any] = field(default_factory=dict)
     worker: Executor | None = None
     pending: dict[str, Future] = field(default_factory=dict)
+    fork: bool = False
+    forked: list[ForkedTasks] | None = None
 
     def start(self, key: str, compute, /, *args, **kwargs) -> None:
         """Start a computation on the worker, beside the figures the main thread draws (numpy
@@ -130,8 +133,21 @@ class Context:
             done.set_exception(exc)
         self.pending[key] = done
 
+    def start_all(self, tasks: dict[str, tuple[Any, tuple, dict]]) -> None:
+        """Start computations (key -> function, arguments, keyword arguments): each in a forked
+        process when the report may fork (see :mod:`kflow.reporting.forked`), else each as
+        :meth:`start` does."""
+        if self.fork and tasks:
+            # One child each: the longest (the permutation tests) does not wait for the others.
+            self.forked = [ForkedTasks({key: task}) for key, task in tasks.items()]
+            return
+        for key, (compute, args, kwargs) in tasks.items():
+            self.start(key, compute, *args, **kwargs)
+
     def outcome(self, key: str) -> Any:
         """The result of the computation started under ``key`` (its exception, raised)."""
+        if key not in self.pending and self.forked is not None:
+            return next(f for f in self.forked if key in f.tasks).result(key)
         return self.pending.pop(key).result()
 
     @property

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from kflow import vocabulary as V
 from kflow.exceptions import KflowError
@@ -30,6 +31,7 @@ from kflow.reporting.describe import (
     ties_files,
 )
 from kflow.reporting.findings import add_findings, brokerage_alert
+from kflow.reporting.forked import fork_allowed
 from kflow.reporting.large import PATH_SOURCES, PATHS_EXACT_FIRMS, SOCIOGRAM_FIRMS, backbone
 from kflow.reporting.model import (
     Context,
@@ -268,19 +270,39 @@ def _start_resampling(ctx: Context) -> None:
     upgrading) on the worker while the figures before them are drawn."""
     o = ctx.options
     rule = {"local": o.local, "external": o.external, "threshold": o.threshold}
+    tasks = {}
     if ctx.roles is not None:
         for scheme in _schemes(ctx):
-            ctx.start(f"stability {scheme}", role_stability, ctx.survey,
-                      n_resamples=ctx.n_resamples, scheme=scheme, seed=ctx.seed, **rule)
-    ctx.start("link", link_upgrading, ctx.survey, roles=ctx.roles,
-              compare_roles=ctx.roles is not None, outcomes=o.outcomes, capacity=o.capacity,
-              n_permutations=ctx.n_permutations, seed=ctx.seed, **rule)
+            tasks[f"stability {scheme}"] = (role_stability, (ctx.survey,), dict(
+                n_resamples=ctx.n_resamples, scheme=scheme, seed=ctx.seed, **rule))
+    tasks["link"] = (_link_upgrading, (ctx.survey,), dict(
+        draw=ctx.fork, roles=ctx.roles, compare_roles=ctx.roles is not None,
+        outcomes=o.outcomes, capacity=o.capacity, n_permutations=ctx.n_permutations,
+        seed=ctx.seed, **rule))
+    ctx.start_all(tasks)
+
+
+def _link_upgrading(survey: Survey, *, draw: bool, seed: int, **options):
+    """The positions-and-upgrading statistics, and, with ``draw``, the figure of upgrading by
+    role drawn from them. A forked process draws it beside the report's other figures; a
+    thread may not (matplotlib's style settings are one per process), so there the report
+    draws it when the statistics are in (the same SVG either way)."""
+    link = link_upgrading(survey, seed=seed, **options)
+    figure = None
+    if draw and not link.correlations.empty and link.comparisons:
+        figure = _upgrading_figure(link, seed)
+    return link, figure
+
+
+def _upgrading_figure(link, seed: int) -> str:
+    return figures.outcome_by_role(link.data, list(link.comparisons), seed=seed)
 
 
 def _upgrading(ctx: Context, model: ReportModel) -> None:
     o = ctx.options
+    figure = None
     try:
-        link = ctx.outcome("link")
+        link, figure = ctx.outcome("link")
     except KflowError as exc:
         if o.outcomes is not None or o.capacity is not None:
             raise
@@ -306,6 +328,7 @@ def _upgrading(ctx: Context, model: ReportModel) -> None:
     )
     if link.comparisons:
         _role_tables(ctx, model, link, section)
+        model.figures["upgrading"] = figure or _upgrading_figure(link, ctx.seed)
     if link.capacity_correlations is not None:
         caption = "Absorptive capacity and network position"
         model.tables.append(Table("capacity_correlations", caption, link.capacity_correlations))
@@ -324,9 +347,6 @@ def _role_tables(ctx: Context, model: ReportModel, link, section: dict) -> None:
         Table("upgrading_by_role", "Upgrading by role (omnibus)", omnibus.reset_index()),
         Table("upgrading_pairwise", "Upgrading by role (pairs)", pairwise),
     ]
-    model.figures["upgrading"] = figures.outcome_by_role(
-        link.data, list(link.comparisons), seed=ctx.seed
-    )
 
 
 def _policy(ctx: Context, model: ReportModel) -> None:
@@ -395,14 +415,25 @@ def build_model(
         subtitle=subtitle(ctx.survey, ctx.outside),
         facts=[],
     )
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-report") as worker:
-        ctx.worker = worker
-        for section in SECTION_BUILDERS:
-            if section.step is not None and progress is not None:
-                progress(section.step(ctx))
-            if section.build is not None:
-                section.build(ctx, model)
-        ctx.worker = None
+    # The resampling runs in a forked process where that is safe, else on a worker thread
+    # (kflow.reporting.forked); either way beside the figures, with the same results.
+    ctx.fork = fork_allowed()
+    try:
+        # One thread of linear algebra in each process or thread of the report: they already
+        # share the cores, and BLAS threads spinning for work would slow them all.
+        with (threadpool_limits(1, "blas"),
+              ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-report") as worker):
+            ctx.worker = None if ctx.fork else worker
+            for section in SECTION_BUILDERS:
+                if section.step is not None and progress is not None:
+                    progress(section.step(ctx))
+                if section.build is not None:
+                    section.build(ctx, model)
+            ctx.worker = None
+    finally:
+        for forked in ctx.forked or []:
+            forked.close()
+        ctx.forked = None
     add_findings(ctx, model)
     _scrub(ctx, model)
     model.parameters = reproducibility(ctx)

@@ -1,0 +1,120 @@
+"""The report's resampling computations in a forked process, beside the figures.
+
+Role stability and the positions-and-upgrading statistics (thousands of resamples and
+permutations) take about as long as drawing the figures. In one process the two share one
+interpreter and, in a thread, take turns at it; in a forked child they run on another core. The
+child inherits the survey and the report's state as they are when it starts (nothing is copied
+or pickled on the way in), runs the computations one after another and sends each result back,
+pickled, as soon as it is ready.
+
+A fork is used only where it is safe: on Linux, from a process whose only Python thread is the
+one making the report, and not from a daemonic process (which may not have children). A
+notebook kernel, a web server or any program with threads of its own gets the thread instead
+(:class:`kflow.reporting.model.Context`), as does every other platform: a thread that holds a
+lock when the process forks (a notebook's output stream, say) leaves it held in the child for
+good. Each computation draws from its own generator seeded by the options, so the results, and
+the report, are the same bytes whichever way they ran.
+
+A computation that fails or warns in the child, or a child that stops without sending it, is run
+again in the report's process: a failure then raises, and a warning is given, exactly where and
+as it would have been.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import queue
+import sys
+import threading
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["ForkedTasks", "fork_allowed"]
+
+Task = tuple[Callable[..., Any], tuple, dict]
+
+
+def fork_allowed() -> bool:
+    """Whether the report may fork a child for its computations (see the module's notes)."""
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+class ForkedTasks:
+    """Computations run in order in one forked child process; :meth:`result` collects each.
+
+    Parameters
+    ----------
+    tasks : dict
+        Key -> (function, positional arguments, keyword arguments), run in this order.
+    """
+
+    def __init__(self, tasks: dict[str, Task]):
+        self.tasks = dict(tasks)
+        self._received: dict[str, tuple[bool, bytes | None]] = {}
+        context = multiprocessing.get_context("fork")
+        self._queue = context.Queue()
+        self._process = context.Process(target=_run, args=(self.tasks, self._queue), daemon=True)
+        with warnings.catch_warnings():
+            # Python 3.12 and later warn on any fork from a process with threads, counting the
+            # native pools of numpy's and Arrow's libraries, which reset themselves in the
+            # child; Python threads, the ones that matter, were ruled out by fork_allowed.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._process.start()
+
+    def result(self, key: str) -> Any:
+        """The result of the computation ``key``: as the child sent it, or computed here when
+        the child failed or warned at it, or stopped before sending it."""
+        while key not in self._received and self._receive():
+            pass
+        done, payload = self._received.pop(key, (False, None))
+        if done:
+            return pickle.loads(payload)
+        compute, args, kwargs = self.tasks[key]
+        return compute(*args, **kwargs)
+
+    def _receive(self) -> bool:
+        """Wait for the child's next result; False once none will come."""
+        while True:
+            try:
+                key, done, payload = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                if self._process.is_alive():
+                    continue
+                try:  # sent just before it ended
+                    key, done, payload = self._queue.get(timeout=0.05)
+                except queue.Empty:
+                    return False
+            self._received[key] = (done, payload)
+            return True
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the report ended early) and release its queue."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._queue.close()
+        self._queue.join_thread()
+
+
+def _run(tasks: dict[str, Task], results) -> None:
+    """The child: each computation in turn, its result sent at once; or, when it failed or
+    warned, that it is to be run again in the report's process (which then raises or warns as
+    it would have)."""
+    for key, (compute, args, kwargs) in tasks.items():
+        message = (key, False, None)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = compute(*args, **kwargs)
+            if not caught:
+                message = (key, True, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except BaseException:  # whatever it was, it is raised again in the report
+            pass
+        results.put(message)

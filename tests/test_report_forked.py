@@ -1,0 +1,132 @@
+"""The report's resampling in a forked process: the same report as on a thread, and every
+failure of the child handled in the report's process."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import kflow
+from kflow.reporting.forked import ForkedTasks, fork_allowed
+
+FAST = {"n_resamples": 30, "n_permutations": 99}
+
+needs_fork = pytest.mark.skipif(not fork_allowed(), reason="the report forks only on Linux, "
+                                "from a process with one Python thread")
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@needs_fork
+def test_forked_and_threaded_resampling_give_the_same_report(tmp_path, monkeypatch):
+    s = kflow.datasets.simulate_cluster(40, seed=2)
+    kflow.report(s, tmp_path / "forked", seed=3, **FAST)
+    monkeypatch.setattr("kflow.reporting.sections.fork_allowed", lambda: False)
+    kflow.report(s, tmp_path / "thread", seed=3, **FAST)
+    assert _files(tmp_path / "forked") == _files(tmp_path / "thread")
+
+
+def test_the_report_forks_only_when_it_is_alone_on_linux(monkeypatch):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not fork_allowed()  # a second Python thread (a notebook's, a server's)
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not fork_allowed()
+
+
+def _answer(x):
+    return {"answer": x * 2}
+
+
+def _fails():
+    raise ValueError("no outcome columns")
+
+
+def _warns():
+    warnings.warn("few firms", UserWarning, stacklevel=2)
+    return 7
+
+
+def _dies_in_the_child(parent):
+    if os.getpid() != parent:
+        os._exit(3)
+    return "computed in the report's process"
+
+
+def _sleeps():
+    time.sleep(60)
+
+
+@needs_fork
+def test_results_come_back_from_the_child():
+    tasks = ForkedTasks({"a": (_answer, (21,), {})})
+    try:
+        assert tasks.result("a") == {"answer": 42}
+    finally:
+        tasks.close()
+
+
+@needs_fork
+def test_a_failure_in_the_child_is_raised_in_the_report():
+    tasks = ForkedTasks({"x": (_fails, (), {})})
+    try:
+        with pytest.raises(ValueError, match="no outcome columns"):
+            tasks.result("x")
+    finally:
+        tasks.close()
+
+
+@needs_fork
+def test_a_report_without_outcomes_is_the_same_forked_or_on_a_thread(tmp_path, monkeypatch):
+    s = kflow.datasets.simulate_cluster(30, seed=1)
+    s = kflow.read_survey(s.ties, orientation="flow",
+                          firms=s.firms[["name", "respondent"]].reset_index(),
+                          external=s.external)
+    kflow.report(s, tmp_path / "forked", seed=0, **FAST)
+    monkeypatch.setattr("kflow.reporting.sections.fork_allowed", lambda: False)
+    kflow.report(s, tmp_path / "thread", seed=0, **FAST)
+    assert _files(tmp_path / "forked") == _files(tmp_path / "thread")
+    assert b"outcomes not in the firms table" in _files(tmp_path / "forked")[Path("report.md")]
+
+
+@needs_fork
+def test_a_warning_in_the_child_is_given_in_the_report():
+    tasks = ForkedTasks({"w": (_warns, (), {})})
+    try:
+        with pytest.warns(UserWarning, match="few firms"):
+            assert tasks.result("w") == 7
+    finally:
+        tasks.close()
+
+
+@needs_fork
+def test_a_child_that_stops_is_replaced_by_the_report_process():
+    tasks = ForkedTasks({"d": (_dies_in_the_child, (os.getpid(),), {})})
+    try:
+        assert tasks.result("d") == "computed in the report's process"
+    finally:
+        tasks.close()
+    assert tasks._process.exitcode == 3
+
+
+@needs_fork
+def test_closing_stops_a_child_still_at_work():
+    tasks = ForkedTasks({"s": (_sleeps, (), {})})
+    start = time.perf_counter()
+    tasks.close()
+    assert time.perf_counter() - start < 10
+    assert not tasks._process.is_alive()
