@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from conftest import DATASETS
 
 from kflow.cli import main
@@ -151,7 +153,10 @@ def test_progress_bar_in_a_terminal(capsys):
     from kflow.reporting import N_STEPS as REPORT_STEPS
 
     assert progress_bar(False) is None
+    threads = threading.active_count()
     show = progress_bar(True)
+    # no thread of its own, which would keep the report from forking its resampling
+    assert threading.active_count() == threads
     for k in range(REPORT_STEPS):
         show(f"step {k}")
     err = capsys.readouterr().err

@@ -16,8 +16,13 @@ def progress_bar(enabled: bool):
 
     from kflow.reporting import N_STEPS
 
-    bar = tqdm(total=N_STEPS, file=sys.stderr, unit="step", ascii=" #", ncols=80,
-               bar_format="[{bar:20}] {n_fmt}/{total_fmt} {desc}")
+    class Bar(tqdm):
+        # No monitor thread: the bar moves once per step, and a second thread would keep the
+        # report from running its resampling in a forked process (kflow.reporting.forked).
+        monitor_interval = 0
+
+    bar = Bar(total=N_STEPS, file=sys.stderr, unit="step", ascii=" #", ncols=80,
+              bar_format="[{bar:20}] {n_fmt}/{total_fmt} {desc}")
 
     def show(message: str) -> None:
         bar.set_description_str(message, refresh=False)
