@@ -117,6 +117,9 @@ def _natural_order(distinct) -> object | None:
     text = pa.array(distinct, type=pa.string())
     if not pc.all(pc.string_is_ascii(text)).as_py():
         return None
+    one_prefix = _one_prefix_order(text)
+    if one_prefix is not None:
+        return one_prefix
     parts = pc.extract_regex(text, _SIMPLE_ID)
     if parts.null_count:
         return None
@@ -134,6 +137,29 @@ def _natural_order(distinct) -> object | None:
         return np.lexsort([length, numbers])
     prefix_rank = pd.factorize(np.asarray(prefix, dtype=object), sort=True)[0]
     return np.lexsort([length, numbers, has_number, prefix_rank])
+
+
+def _one_prefix_order(text) -> object | None:
+    """:func:`_natural_order` of ASCII ids that all share the first id's prefix (its leading
+    non-digits) followed by 1 to 18 digits, the usual shape of a register's ids: by the number,
+    then by its written length ("7" before "07"). Found by prefix tests and one cast, without
+    a regular expression; None for ids of any other shape."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    head = text[0].as_py()
+    prefix = head[: next((i for i, c in enumerate(head) if c in "0123456789"), len(head))]
+    if prefix and not pc.all(pc.starts_with(text, prefix)).as_py():
+        return None
+    digits = pc.utf8_slice_codeunits(text, len(prefix)) if prefix else text
+    length = pc.binary_length(digits).to_numpy()
+    if length.min() < 1 or length.max() > 18 or not pc.all(pc.ascii_is_decimal(digits)).as_py():
+        return None
+    numbers = pc.cast(digits, pa.int64()).to_numpy()
+    if length.max() == 1 or (numbers >= 10 ** (length - 1)).all():  # no leading zeros
+        return np.argsort(numbers, kind="stable")
+    return np.lexsort([length, numbers])
 
 
 # Cognitive roles (Giuliani & Bell 2005, after Allen 1977), in report order.

@@ -200,3 +200,19 @@ def test_ties_with_other_values_are_ordered_by_argsort():
     assert _sorted_with_weights([(np.zeros(2, np.int32), 2**32)] * 2, np.ones(2)) is None
     parts, weight = _sorted_with_weights(keys, np.array([3.0, 2.0]))
     assert [p.tolist() for p in parts] == [[0, 1], [1, 0]] and weight.tolist() == [2.0, 3.0]
+
+
+@SETTINGS
+@given(chunks=st.lists(st.lists(CELL, max_size=6), min_size=1, max_size=4),
+       start=st.integers(0, 3))
+def test_ascii_check_from_the_bytes_is_the_cell_by_cell_check(chunks, start):
+    import pyarrow as pa
+
+    from kflow.io.bytescan import all_ascii
+
+    arrays = [pa.array(c, pa.large_string()) for c in chunks]
+    arrays[0] = arrays[0].slice(min(start, len(arrays[0])))  # a buffer wider than its cells
+    column = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(arrays)))
+    expected = all(v.isascii() for a in arrays for v in a.to_pylist())
+    assert all_ascii(column) is expected
+    assert all_ascii(column.astype(object)) is expected

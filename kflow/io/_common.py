@@ -148,7 +148,7 @@ def tie_values(table: Table, keep: np.ndarray, sub: pd.DataFrame, wi: int | None
     first_bad_at(
         table,
         keep,
-        (sub[wi] == "").to_numpy(),
+        np.isnan(weights) & ~bad,  # a blank cell parses as NaN; any other NaN is a bad cell
         table.header[wi],
         sub[wi],
         "The tie value is blank: write the value, or 0 for no tie.",
@@ -302,10 +302,12 @@ def _repeats(records: pd.DataFrame, key: list[str]) -> tuple[np.ndarray, np.ndar
 def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, pd.DataFrame]:
     """Report the table's all-blank rows as drops; return the positions and cells of the rest."""
     blank = table.blank_rows()
+    if not blank.any():  # the usual file: every row kept, as they are
+        return np.arange(len(blank)), table.cells
     word = "blank line" if table.row_word == "line" else "blank row"
     drops.add(what, table, np.flatnonzero(blank), None, "", word)
     keep = np.flatnonzero(~blank)
-    return keep, table.cells if len(keep) == len(blank) else table.cells.iloc[keep]
+    return keep, table.cells.iloc[keep]
 
 
 def unused_columns(table: Table, used: set[int | None], expected: tuple[str, ...]) -> list[str]:

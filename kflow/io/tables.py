@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kflow.exceptions import SurveyError
-from kflow.io.codes import arrow_text
+from kflow.io.bytescan import all_ascii, needs_trim
 from kflow.io.text import read_text
 
 __all__ = ["Table", "load_table", "parse_numbers"]
@@ -97,44 +97,6 @@ def _cell_text(value: object) -> str:
     if value is pd.NA or value is pd.NaT:
         return ""
     return str(value).strip()
-
-
-# Bytes that may begin or end a string that str.strip changes: ASCII whitespace, with the
-# separators \x1c-\x1f that Python and Arrow strip too, and any byte of a multi-byte character
-# (a non-ASCII space such as U+00A0 begins and ends with one).
-_EDGE_BYTES = np.zeros(256, dtype=bool)
-_EDGE_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-_EDGE_BYTES[128:] = True
-
-
-def needs_trim(column: pd.Series) -> bool:
-    """Whether some cell of an Arrow-backed text column may have surrounding whitespace: False
-    only when no cell begins or ends with a byte that could be part of a space. Reads the first
-    and last byte of each cell from Arrow's buffers, so that a national file's id columns,
-    which have no such cells, are not rewritten by a trim."""
-    values = arrow_text(column)
-    if values is None:
-        return True
-    chunks = values.chunks if hasattr(values, "chunks") else [values]
-    for chunk in chunks:
-        kind = str(chunk.type)
-        if len(chunk) == 0:
-            continue
-        _, offsets, data = chunk.buffers()
-        if data is None:
-            continue
-        width = np.int64 if kind == "large_string" else np.int32
-        ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-        first, after = ends[:-1], ends[1:]
-        filled = after > first
-        if chunk.null_count:
-            filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
-        if not filled.all():  # an id column is filled throughout: nothing to leave out
-            first, after = first[filled], after[filled]
-        data = np.frombuffer(data, dtype=np.uint8)
-        if _EDGE_BYTES[data[first]].any() or _EDGE_BYTES[data[after - 1]].any():
-            return True
-    return False
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -250,7 +212,7 @@ def _normalized(table: Table) -> Table:
     merged: list[tuple[str, str]] = []
     for column in cells.columns:
         raw = cells[column]
-        if raw.str.isascii().all():  # NFC and the invisible characters concern non-ASCII only
+        if all_ascii(raw):  # NFC and the invisible characters concern non-ASCII only
             continue
         # Each distinct text is cleaned once, then put back in every cell that holds it.
         codes, distinct = pd.factorize(raw)
