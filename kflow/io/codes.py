@@ -8,7 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_text", "constant", "distinct", "factorize", "same_ids", "shared_ids"]
+__all__ = [
+    "arrow_text", "constant", "distinct", "factorize", "release_arrow_memory", "same_ids",
+    "shared_ids",
+]
 
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
@@ -217,3 +220,15 @@ def distinct(*columns: pd.Series) -> set[str]:
     if len(columns) > 1:
         return set().union(*(distinct(column) for column in columns))
     return set(np.asarray(first.unique(), dtype=object).tolist())
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's allocator keeps after the cells of a large file are let go back
+    to the system. The allocator returns freed pages only as it allocates again, and the reader's
+    next steps allocate through numpy instead, so without this the peak of a national file
+    sometimes held the text of its id columns twice over (about 30 more bytes per row at 4.7 M
+    rows in two runs of five)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+

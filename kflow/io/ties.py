@@ -28,7 +28,7 @@ from kflow.io._common import (
     tie_values,
     unused_columns,
 )
-from kflow.io.codes import constant, distinct, same_ids, shared_ids
+from kflow.io.codes import constant, distinct, release_arrow_memory, same_ids, shared_ids
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.vocabulary import PAIR_DEFAULTS, WEIGHT_DEFAULTS
 
@@ -132,6 +132,7 @@ def _read_one(
         # The cells are not read again: keep only their count (for the validation report), not
         # the text of millions of rows while the ties are checked and the survey assembled.
         table = replace(table, cells=pd.DataFrame(index=pd.RangeIndex(len(table.cells))))
+        release_arrow_memory()
         if unused:
             notes.append(f"columns of {table.label} not used: {', '.join(map(repr, unused))}")
     if wave is not None:
