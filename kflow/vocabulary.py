@@ -129,12 +129,6 @@ def _natural_order(distinct) -> object | None:
     numbers = pc.cast(pc.if_else(pa.array(has_number), digits, "0"), pa.int64()).to_numpy()
     # natural_key compares a leading number before any text, then the text, then "no number"
     # before "number", then the number's value and its written length.
-    if len(pc.unique(prefix)) == 1 and has_number.all():
-        # One prefix, every id numbered: by the number, then its written length ("7" before
-        # "07"); without leading zeros the numbers differ and order the ids alone.
-        if length.max() <= 1 or (numbers >= 10 ** (length - 1)).all():
-            return np.argsort(numbers, kind="stable")
-        return np.lexsort([length, numbers])
     prefix_rank = pd.factorize(np.asarray(prefix, dtype=object), sort=True)[0]
     return np.lexsort([length, numbers, has_number, prefix_rank])
 
@@ -145,21 +139,49 @@ def _one_prefix_order(text) -> object | None:
     then by its written length ("7" before "07"). Found by prefix tests and one cast, without
     a regular expression; None for ids of any other shape."""
     import numpy as np
+
+    found = numbers_after(text, id_prefix(text[0].as_py()))
+    if found is None:
+        return None
+    numbers, length = found
+    if (numbers >= LEAST_OF_LENGTH[length]).all():  # no leading zeros: the numbers differ
+        return np.argsort(numbers, kind="stable")
+    return np.lexsort([length, numbers])
+
+
+def id_prefix(firm_id: str) -> str:
+    """The characters of an id before its first ASCII digit ("F" of "F12", "" of "12")."""
+    return firm_id[: next((i for i, c in enumerate(firm_id) if c in "0123456789"), len(firm_id))]
+
+
+def numbers_after(text, prefix: str):
+    """The numbers written after ``prefix`` in every cell of an Arrow text array, and how many
+    digits each has, when every cell is the prefix followed by 1 to 18 ASCII digits; None
+    otherwise. Leading zeros are allowed: "007" is 7 with 3 digits."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    head = text[0].as_py()
-    prefix = head[: next((i for i, c in enumerate(head) if c in "0123456789"), len(head))]
-    if prefix and not pc.all(pc.starts_with(text, prefix)).as_py():
+    if prefix:
+        if not prefix.isascii() or not pc.all(pc.starts_with(text, prefix)).as_py():
+            return None
+        text = pc.utf8_slice_codeunits(text, len(prefix))
+    length = pc.binary_length(text).to_numpy()
+    # Digits only (no sign, no "0x", which a cast would read), 1 to 18 of them.
+    if length.max() > 18 or not pc.all(pc.ascii_is_decimal(text)).as_py():
         return None
-    digits = pc.utf8_slice_codeunits(text, len(prefix)) if prefix else text
-    length = pc.binary_length(digits).to_numpy()
-    if length.min() < 1 or length.max() > 18 or not pc.all(pc.ascii_is_decimal(digits)).as_py():
-        return None
-    numbers = pc.cast(digits, pa.int64()).to_numpy()
-    if length.max() == 1 or (numbers >= 10 ** (length - 1)).all():  # no leading zeros
-        return np.argsort(numbers, kind="stable")
-    return np.lexsort([length, numbers])
+    return pc.cast(text, pa.int64()).to_numpy(), length
+
+
+def _least_of_length():
+    import numpy as np
+
+    least = np.zeros(19, dtype=np.int64)
+    least[2:] = [10**k for k in range(1, 18)]
+    return least
+
+
+# The least number written with k digits and no leading zero, by k (1 to 18; 0 for one digit).
+LEAST_OF_LENGTH = _least_of_length()
 
 
 # Cognitive roles (Giuliani & Bell 2005, after Allen 1977), in report order.

@@ -629,6 +629,7 @@ def test_two_id_columns_share_one_table_of_ids(shape):
     ("source", "target", "numbered"),
     [
         (["F1", "F2", "F10"], ["F10", "F3", "F2"], True),
+        (["F3", "F1", "F2", "F1"], ["F2", "F3", "F1", "F1"], True),  # a table of the range
         (["12", "7"], ["7", "300000000000"], True),  # far apart: hashed as integers
         (["F007", "F7"], ["F1", "F2"], False),  # a leading zero: "F007" is not "F7"
         (["A1", "B2"], ["A1", "A2"], False),  # two prefixes

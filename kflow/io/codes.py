@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kflow import vocabulary as V
+
 __all__ = [
     "arrow_text", "constant", "distinct", "factorize", "release_arrow_memory", "same_ids",
     "shared_ids",
@@ -37,10 +39,6 @@ def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.
             pd.Categorical.from_codes(place[other], dtype=dtype, validate=False))
 
 
-# The largest number of digits an id coded through its number may have (int64 holds 18).
-_MAX_DIGITS = 18
-
-
 def _numbered_ids(first: pd.Series, second: pd.Series
                   ) -> tuple[pd.Categorical, pd.Categorical] | None:
     """:func:`shared_ids` of two columns of Arrow text whose every id is one common prefix and
@@ -51,11 +49,7 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     columns = [arrow_text(first), arrow_text(second)]
     if any(c is None or c.null_count or len(c) == 0 for c in columns):
         return None
-    head = columns[0][0].as_py()
-    cut = next((i for i, ch in enumerate(head) if ch in "0123456789"), len(head))
-    prefix = head[:cut]
-    if not prefix.isascii():
-        return None
+    prefix = V.id_prefix(columns[0][0].as_py())
     numbers = []
     for column in columns:
         number = _numbers_after(column, prefix)
@@ -65,7 +59,7 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     x, y = numbers
     del numbers
     lo, hi = min(int(x.min()), int(y.min())), max(int(x.max()), int(y.max()))
-    if hi - lo < 4 * (len(x) + len(y)):  # a table of every number in the range
+    if hi - lo < len(x):  # a table of every number in the range (at most 5 bytes per row)
         if lo:
             x -= lo
             y -= lo
@@ -103,9 +97,8 @@ def _numbered_ids(first: pd.Series, second: pd.Series
 def _numbers_after(column, prefix: str) -> np.ndarray | None:
     """The numbers that follow ``prefix`` in every cell of an Arrow text column, chunk by chunk
     (no full-length copy of the text); None when a cell is not the prefix followed by 1 to 18
-    ASCII digits without a leading zero."""
+    ASCII digits without a leading zero (see :func:`kflow.vocabulary.numbers_after`)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     out = np.empty(len(column), dtype=np.int64)
@@ -113,27 +106,16 @@ def _numbers_after(column, prefix: str) -> np.ndarray | None:
     for chunk in chunks:
         if len(chunk) == 0:
             continue
-        if prefix:
-            if not pc.all(pc.starts_with(chunk, prefix)).as_py():
-                return None
-            chunk = pc.utf8_slice_codeunits(chunk, len(prefix))
-        length = pc.binary_length(chunk).to_numpy()
-        # Digits only (no sign, no "0x"), 1 to 18 of them.
-        if (length.max() > _MAX_DIGITS
-                or not pc.all(pc.ascii_is_decimal(chunk)).as_py()):
+        found = V.numbers_after(chunk, prefix)
+        if found is None:
             return None
-        number = pc.cast(chunk, pa.int64()).to_numpy()
-        # No leading zero ("007" and "7" are two ids): a number of L digits is at least
-        # 10^(L-1).
-        if (number < _LEAST[length - 1]).any():
+        number, length = found
+        # No leading zero ("007" and "7" are two ids).
+        if (number < V.LEAST_OF_LENGTH[length]).any():
             return None
         out[at: at + len(chunk)] = number
         at += len(chunk)
     return out
-
-
-# The least number written with 1, 2, ... 18 digits (0 for one digit).
-_LEAST = np.array([0] + [10**k for k in range(1, _MAX_DIGITS)], dtype=np.int64)
 
 
 def arrow_text(values: pd.Series):
