@@ -130,3 +130,16 @@ def test_closing_stops_a_child_still_at_work():
     tasks.close()
     assert time.perf_counter() - start < 10
     assert not tasks._process.is_alive()
+
+
+@needs_fork
+def test_without_processes_to_fork_the_report_falls_back_to_the_thread(tmp_path, monkeypatch):
+    s = kflow.datasets.simulate_cluster(30, seed=5)
+    kflow.report(s, tmp_path / "forked", seed=1, **FAST)
+
+    def no_semaphores(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # as in containers without /dev/shm
+
+    monkeypatch.setattr("kflow.reporting.model.ForkedTasks", no_semaphores)
+    kflow.report(s, tmp_path / "fallback", seed=1, **FAST)
+    assert _files(tmp_path / "fallback") == _files(tmp_path / "forked")

@@ -31,9 +31,19 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ForkedTasks", "fork_allowed"]
+__all__ = ["ForkedTasks", "fork_allowed", "in_child"]
 
 Task = tuple[Callable[..., Any], tuple, dict]
+
+
+# Set in a child forked by ForkedTasks, and only there.
+_IN_CHILD = False
+
+
+def in_child() -> bool:
+    """Whether this process is a child forked by :class:`ForkedTasks` (where a computation may
+    draw a figure: matplotlib's style settings are one per process, so a thread may not)."""
+    return _IN_CHILD
 
 
 def fork_allowed() -> bool:
@@ -107,6 +117,8 @@ def _run(tasks: dict[str, Task], results) -> None:
     """The child: each computation in turn, its result sent at once; or, when it failed or
     warned, that it is to be run again in the report's process (which then raises or warns as
     it would have)."""
+    global _IN_CHILD
+    _IN_CHILD = True
     for key, (compute, args, kwargs) in tasks.items():
         message = (key, False, None)
         try:

@@ -139,8 +139,15 @@ class Context:
         :meth:`start` does."""
         if self.fork and tasks:
             # One child each: the longest (the permutation tests) does not wait for the others.
-            self.forked = [ForkedTasks({key: task}) for key, task in tasks.items()]
-            return
+            self.forked = []
+            try:
+                for key, task in tasks.items():
+                    self.forked.append(ForkedTasks({key: task}))
+                return
+            except OSError:  # no process or semaphore to be had (some containers): the thread
+                for started in self.forked:
+                    started.close()
+                self.forked = None
         for key, (compute, args, kwargs) in tasks.items():
             self.start(key, compute, *args, **kwargs)
 

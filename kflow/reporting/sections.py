@@ -31,7 +31,7 @@ from kflow.reporting.describe import (
     ties_files,
 )
 from kflow.reporting.findings import add_findings, brokerage_alert
-from kflow.reporting.forked import fork_allowed
+from kflow.reporting.forked import fork_allowed, in_child
 from kflow.reporting.large import PATH_SOURCES, PATHS_EXACT_FIRMS, SOCIOGRAM_FIRMS, backbone
 from kflow.reporting.model import (
     Context,
@@ -276,20 +276,19 @@ def _start_resampling(ctx: Context) -> None:
             tasks[f"stability {scheme}"] = (role_stability, (ctx.survey,), dict(
                 n_resamples=ctx.n_resamples, scheme=scheme, seed=ctx.seed, **rule))
     tasks["link"] = (_link_upgrading, (ctx.survey,), dict(
-        draw=ctx.fork, roles=ctx.roles, compare_roles=ctx.roles is not None,
-        outcomes=o.outcomes, capacity=o.capacity, n_permutations=ctx.n_permutations,
-        seed=ctx.seed, **rule))
+        roles=ctx.roles, compare_roles=ctx.roles is not None, outcomes=o.outcomes,
+        capacity=o.capacity, n_permutations=ctx.n_permutations, seed=ctx.seed, **rule))
     ctx.start_all(tasks)
 
 
-def _link_upgrading(survey: Survey, *, draw: bool, seed: int, **options):
-    """The positions-and-upgrading statistics, and, with ``draw``, the figure of upgrading by
-    role drawn from them. A forked process draws it beside the report's other figures; a
-    thread may not (matplotlib's style settings are one per process), so there the report
-    draws it when the statistics are in (the same SVG either way)."""
+def _link_upgrading(survey: Survey, *, seed: int, **options):
+    """The positions-and-upgrading statistics and, in a forked child, the figure of upgrading
+    by role drawn from them beside the report's other figures. A thread may not draw it
+    (matplotlib's style settings are one per process), so there the report draws it when the
+    statistics are in: the same SVG either way."""
     link = link_upgrading(survey, seed=seed, **options)
     figure = None
-    if draw and not link.correlations.empty and link.comparisons:
+    if in_child() and not link.correlations.empty and link.comparisons:
         figure = _upgrading_figure(link, seed)
     return link, figure
 
@@ -423,7 +422,7 @@ def build_model(
         # share the cores, and BLAS threads spinning for work would slow them all.
         with (threadpool_limits(1, "blas"),
               ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-report") as worker):
-            ctx.worker = None if ctx.fork else worker
+            ctx.worker = worker  # threads start only if a computation is handed to it
             for section in SECTION_BUILDERS:
                 if section.step is not None and progress is not None:
                     progress(section.step(ctx))
