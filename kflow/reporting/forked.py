@@ -1,19 +1,20 @@
-"""The report's resampling computations in a forked process, beside the figures.
+"""The report's resampling computations in forked processes, beside the figures.
 
 Role stability and the positions-and-upgrading statistics (thousands of resamples and
 permutations) take about as long as drawing the figures. In one process the two share one
-interpreter and, in a thread, take turns at it; in a forked child they run on another core. The
-child inherits the survey and the report's state as they are when it starts (nothing is copied
-or pickled on the way in), runs the computations one after another and sends each result back,
+interpreter and, on a thread, take turns at it; in forked children they run on the other cores.
+Each computation gets a child of its own, which inherits the survey and the report's state as
+they are when it starts (nothing is copied or pickled on the way in) and sends its result back,
 pickled, as soon as it is ready.
 
 A fork is used only where it is safe: on Linux, from a process whose only Python thread is the
-one making the report, and not from a daemonic process (which may not have children). A
-notebook kernel, a web server or any program with threads of its own gets the thread instead
-(:class:`kflow.reporting.model.Context`), as does every other platform: a thread that holds a
-lock when the process forks (a notebook's output stream, say) leaves it held in the child for
-good. Each computation draws from its own generator seeded by the options, so the results, and
-the report, are the same bytes whichever way they ran.
+one making the report, and not from a daemonic process (which may not have children). A thread
+that holds a lock when the process forks (a notebook's output stream, say) would leave it held
+in the child for good, so a notebook kernel, a web server or any program with threads of its
+own gets the worker thread instead (:class:`kflow.reporting.model.Context`), as do other
+platforms and systems where no process can be forked (some containers have no semaphores for
+multiprocessing). Each computation draws from its own generator seeded by the options, so the
+results, and the report, are the same bytes whichever way they ran.
 
 A computation that fails or warns in the child, or a child that stops without sending it, is run
 again in the report's process: a failure then raises, and a warning is given, exactly where and
@@ -57,7 +58,8 @@ def fork_allowed() -> bool:
 
 
 class ForkedTasks:
-    """Computations run in order in one forked child process; :meth:`result` collects each.
+    """Computations run in order in one forked child process (the report starts one per
+    computation); :meth:`result` collects each.
 
     Parameters
     ----------
