@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,8 +56,13 @@ class RegressionResult(Result):
     result: Any
 
     def summary(self) -> str:
-        """The statsmodels summary table as text."""
-        return str(self.result.summary())
+        """The statsmodels summary table as text, without the date and time it was printed at
+        (so that the same fit always reads the same)."""
+        return _WHEN.sub(lambda m: " " * len(m.group()), str(self.result.summary()))
+
+
+# The cells of statsmodels' summary that give the wall-clock date and time of printing.
+_WHEN = re.compile(r"Date:\s+\w{3}, \d{2} \w{3} \d{4}|Time:\s+\d{2}:\d{2}:\d{2}")
 
 
 def regress(
