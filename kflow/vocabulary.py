@@ -144,7 +144,7 @@ def _one_prefix_order(text) -> object | None:
     if found is None:
         return None
     numbers, length = found
-    if (numbers >= LEAST_OF_LENGTH[length]).all():  # no leading zeros: the numbers differ
+    if not leading_zeros(numbers, length).any():  # the numbers differ
         return np.argsort(numbers, kind="stable")
     return np.lexsort([length, numbers])
 
@@ -172,16 +172,13 @@ def numbers_after(text, prefix: str):
     return pc.cast(text, pa.int64()).to_numpy(), length
 
 
-def _least_of_length():
+def leading_zeros(numbers, length):
+    """Which numbers read from digits by :func:`numbers_after` were written with a leading zero
+    ("007": 7 in 3 digits): a number of L > 1 digits without one is at least 10^(L-1)."""
     import numpy as np
 
-    least = np.zeros(19, dtype=np.int64)
-    least[2:] = [10**k for k in range(1, 18)]
-    return least
-
-
-# The least number written with k digits and no leading zero, by k (1 to 18; 0 for one digit).
-LEAST_OF_LENGTH = _least_of_length()
+    least = np.array([0, 0] + [10**k for k in range(1, 18)], dtype=np.int64)
+    return numbers < least[length]
 
 
 # Cognitive roles (Giuliani & Bell 2005, after Allen 1977), in report order.

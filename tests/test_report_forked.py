@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kflow
-from kflow.reporting.forked import ForkedTasks, fork_allowed
+from kflow.reporting.forked import ForkedTask, fork_allowed
 
 FAST = {"n_resamples": 30, "n_permutations": 99}
 
@@ -73,19 +73,19 @@ def _sleeps():
 
 @needs_fork
 def test_results_come_back_from_the_child():
-    tasks = ForkedTasks({"a": (_answer, (21,), {})})
+    tasks = ForkedTask(_answer, (21,))
     try:
-        assert tasks.result("a") == {"answer": 42}
+        assert tasks.result() == {"answer": 42}
     finally:
         tasks.close()
 
 
 @needs_fork
 def test_a_failure_in_the_child_is_raised_in_the_report():
-    tasks = ForkedTasks({"x": (_fails, (), {})})
+    tasks = ForkedTask(_fails)
     try:
         with pytest.raises(ValueError, match="no outcome columns"):
-            tasks.result("x")
+            tasks.result()
     finally:
         tasks.close()
 
@@ -105,19 +105,19 @@ def test_a_report_without_outcomes_is_the_same_forked_or_on_a_thread(tmp_path, m
 
 @needs_fork
 def test_a_warning_in_the_child_is_given_in_the_report():
-    tasks = ForkedTasks({"w": (_warns, (), {})})
+    tasks = ForkedTask(_warns)
     try:
         with pytest.warns(UserWarning, match="few firms"):
-            assert tasks.result("w") == 7
+            assert tasks.result() == 7
     finally:
         tasks.close()
 
 
 @needs_fork
 def test_a_child_that_stops_is_replaced_by_the_report_process():
-    tasks = ForkedTasks({"d": (_dies_in_the_child, (os.getpid(),), {})})
+    tasks = ForkedTask(_dies_in_the_child, (os.getpid(),))
     try:
-        assert tasks.result("d") == "computed in the report's process"
+        assert tasks.result() == "computed in the report's process"
     finally:
         tasks.close()
     assert tasks._process.exitcode == 3
@@ -125,7 +125,7 @@ def test_a_child_that_stops_is_replaced_by_the_report_process():
 
 @needs_fork
 def test_closing_stops_a_child_still_at_work():
-    tasks = ForkedTasks({"s": (_sleeps, (), {})})
+    tasks = ForkedTask(_sleeps)
     start = time.perf_counter()
     tasks.close()
     assert time.perf_counter() - start < 10
@@ -140,6 +140,6 @@ def test_without_processes_to_fork_the_report_falls_back_to_the_thread(tmp_path,
     def no_semaphores(*args, **kwargs):
         raise OSError(38, "Function not implemented")  # as in containers without /dev/shm
 
-    monkeypatch.setattr("kflow.reporting.model.ForkedTasks", no_semaphores)
+    monkeypatch.setattr("kflow.reporting.model.ForkedTask", no_semaphores)
     kflow.report(s, tmp_path / "fallback", seed=1, **FAST)
     assert _files(tmp_path / "fallback") == _files(tmp_path / "forked")

@@ -111,7 +111,7 @@ def _numbers_after(column, prefix: str) -> np.ndarray | None:
             return None
         number, length = found
         # No leading zero ("007" and "7" are two ids).
-        if (number < V.LEAST_OF_LENGTH[length]).any():
+        if V.leading_zeros(number, length).any():
             return None
         out[at: at + len(chunk)] = number
         at += len(chunk)

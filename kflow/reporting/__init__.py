@@ -114,9 +114,9 @@ def report(
     from a program with no Python thread of its own besides the one calling ``report`` (a
     script, the command line), in forked child processes, one per computation; anywhere else
     (a notebook, a server, other platforms, a container where no process can be forked) on one
-    worker thread. Each draws from its own
-    generator seeded by ``seed``, so the report is the same bytes either way. Linear algebra
-    runs on one thread per process while the report is written.
+    worker thread. Each draws from its own generator seeded by ``seed``, so the report is the
+    same bytes either way. Linear algebra runs on one thread per process while the report is
+    written.
 
     Examples
     --------

@@ -32,17 +32,14 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ForkedTasks", "fork_allowed", "in_child"]
+__all__ = ["ForkedTask", "fork_allowed", "in_child"]
 
-Task = tuple[Callable[..., Any], tuple, dict]
-
-
-# Set in a child forked by ForkedTasks, and only there.
+# Set in a child forked by ForkedTask, and only there.
 _IN_CHILD = False
 
 
 def in_child() -> bool:
-    """Whether this process is a child forked by :class:`ForkedTasks` (where a computation may
+    """Whether this process is a child forked by :class:`ForkedTask` (where a computation may
     draw a figure: matplotlib's style settings are one per process, so a thread may not)."""
     return _IN_CHILD
 
@@ -57,22 +54,23 @@ def fork_allowed() -> bool:
     )
 
 
-class ForkedTasks:
-    """Computations run in order in one forked child process (the report starts one per
-    computation); :meth:`result` collects each.
+class ForkedTask:
+    """One computation run in a forked child process; :meth:`result` collects it.
 
     Parameters
     ----------
-    tasks : dict
-        Key -> (function, positional arguments, keyword arguments), run in this order.
+    compute : callable
+        The computation, called as ``compute(*args, **kwargs)`` in the child.
+    args, kwargs
+        Its arguments, inherited by the child (not pickled).
     """
 
-    def __init__(self, tasks: dict[str, Task]):
-        self.tasks = dict(tasks)
-        self._received: dict[str, tuple[bool, bytes | None]] = {}
+    def __init__(self, compute: Callable[..., Any], args: tuple = (), kwargs: dict | None = None):
+        self.compute, self.args, self.kwargs = compute, args, dict(kwargs or {})
         context = multiprocessing.get_context("fork")
         self._queue = context.Queue()
-        self._process = context.Process(target=_run, args=(self.tasks, self._queue), daemon=True)
+        self._process = context.Process(
+            target=_run, args=(compute, args, self.kwargs, self._queue), daemon=True)
         with warnings.catch_warnings():
             # Python 3.12 and later warn on any fork from a process with threads, counting the
             # native pools of numpy's and Arrow's libraries, which reset themselves in the
@@ -80,31 +78,26 @@ class ForkedTasks:
             warnings.simplefilter("ignore", DeprecationWarning)
             self._process.start()
 
-    def result(self, key: str) -> Any:
-        """The result of the computation ``key``: as the child sent it, or computed here when
-        the child failed or warned at it, or stopped before sending it."""
-        while key not in self._received and self._receive():
-            pass
-        done, payload = self._received.pop(key, (False, None))
+    def result(self) -> Any:
+        """The result as the child sent it, or computed here when the child failed or warned
+        at it, or stopped before sending it."""
+        done, payload = self._receive()
         if done:
             return pickle.loads(payload)
-        compute, args, kwargs = self.tasks[key]
-        return compute(*args, **kwargs)
+        return self.compute(*self.args, **self.kwargs)
 
-    def _receive(self) -> bool:
-        """Wait for the child's next result; False once none will come."""
+    def _receive(self) -> tuple[bool, bytes | None]:
+        """Wait for the child's message; (False, None) once none will come."""
         while True:
             try:
-                key, done, payload = self._queue.get(timeout=0.05)
+                return self._queue.get(timeout=0.05)
             except queue.Empty:
                 if self._process.is_alive():
                     continue
-                try:  # sent just before it ended
-                    key, done, payload = self._queue.get(timeout=0.05)
-                except queue.Empty:
-                    return False
-            self._received[key] = (done, payload)
-            return True
+            try:  # sent just before it ended
+                return self._queue.get(timeout=0.05)
+            except queue.Empty:
+                return False, None
 
     def close(self) -> None:
         """Stop the child if it still runs (the report ended early) and release its queue."""
@@ -115,20 +108,19 @@ class ForkedTasks:
         self._queue.join_thread()
 
 
-def _run(tasks: dict[str, Task], results) -> None:
-    """The child: each computation in turn, its result sent at once; or, when it failed or
-    warned, that it is to be run again in the report's process (which then raises or warns as
-    it would have)."""
+def _run(compute: Callable[..., Any], args: tuple, kwargs: dict, results) -> None:
+    """The child: the computation, its result sent at once; or, when it failed or warned, that
+    it is to be run again in the report's process (which then raises or warns as it would
+    have)."""
     global _IN_CHILD
     _IN_CHILD = True
-    for key, (compute, args, kwargs) in tasks.items():
-        message = (key, False, None)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                value = compute(*args, **kwargs)
-            if not caught:
-                message = (key, True, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        except BaseException:  # whatever it was, it is raised again in the report
-            pass
-        results.put(message)
+    message: tuple[bool, bytes | None] = (False, None)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = compute(*args, **kwargs)
+        if not caught:
+            message = (True, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # whatever it was, it is raised again in the report
+        pass
+    results.put(message)

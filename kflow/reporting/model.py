@@ -21,7 +21,7 @@ import pandas as pd
 
 from kflow import vocabulary as V
 from kflow.exceptions import SurveyError
-from kflow.reporting.forked import ForkedTasks
+from kflow.reporting.forked import ForkedTask
 from kflow.survey import Survey
 
 
@@ -113,7 +113,7 @@ class Context:
     worker: Executor | None = None
     pending: dict[str, Future] = field(default_factory=dict)
     fork: bool = False
-    forked: list[ForkedTasks] | None = None
+    forked: dict[str, ForkedTask] = field(default_factory=dict)
 
     def start(self, key: str, compute, /, *args, **kwargs) -> None:
         """Start a computation on the worker, beside the figures the main thread draws (numpy
@@ -139,22 +139,28 @@ class Context:
         :meth:`start` does."""
         if self.fork and tasks:
             # One child each: the longest (the permutation tests) does not wait for the others.
-            self.forked = []
             try:
-                for key, task in tasks.items():
-                    self.forked.append(ForkedTasks({key: task}))
+                for key, (compute, args, kwargs) in tasks.items():
+                    self.forked[key] = ForkedTask(compute, args, kwargs)
                 return
             except OSError:  # no process or semaphore to be had (some containers): the thread
-                for started in self.forked:
-                    started.close()
-                self.forked = None
+                self.close_forked()
         for key, (compute, args, kwargs) in tasks.items():
             self.start(key, compute, *args, **kwargs)
 
+    def close_forked(self) -> None:
+        """Stop and release the forked children not collected yet."""
+        while self.forked:
+            self.forked.popitem()[1].close()
+
     def outcome(self, key: str) -> Any:
         """The result of the computation started under ``key`` (its exception, raised)."""
-        if key not in self.pending and self.forked is not None:
-            return next(f for f in self.forked if key in f.tasks).result(key)
+        if key in self.forked:
+            forked = self.forked.pop(key)
+            try:
+                return forked.result()
+            finally:
+                forked.close()
         return self.pending.pop(key).result()
 
     @property

@@ -430,9 +430,7 @@ def build_model(
                     section.build(ctx, model)
             ctx.worker = None
     finally:
-        for forked in ctx.forked or []:
-            forked.close()
-        ctx.forked = None
+        ctx.close_forked()
     add_findings(ctx, model)
     _scrub(ctx, model)
     model.parameters = reproducibility(ctx)
