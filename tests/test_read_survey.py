@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kflow
+from kflow import vocabulary as V
 from kflow.exceptions import ParameterError
 
 # One small survey, written by hand as flow ties (source gives knowledge to target). Ids include
@@ -652,6 +653,47 @@ def test_ids_coded_through_their_numbers_only_when_id_and_number_stand_for_each_
     assert list(first.astype(object)) == source
     assert list(second.astype(object)) == target
     assert first.categories is second.categories and first.categories.is_unique
+    if numbered:  # the table of ids is in natural order, by either coding path
+        assert list(first.categories) == sorted(set(source) | set(target), key=V.natural_key)
+        assert codes_module.ids_in_order(pd.Series(first), pd.Series(second)) is first.categories
+    else:
+        assert codes_module.ids_in_order(pd.Series(first), pd.Series(second)) is None
+
+
+def test_ids_in_order_are_the_ids_the_columns_still_use():
+    from kflow.io.codes import ids_in_order, shared_ids
+
+    first, second = shared_ids(pd.Series(["F9", "F2", "F30"], dtype="str"),
+                               pd.Series(["F2", "F9", "F4"], dtype="str"))
+    assert list(ids_in_order(pd.Series(first), pd.Series(second))) == ["F2", "F4", "F9", "F30"]
+    # After a row is dropped (a self-tie, say), only the ids still used, in the same order.
+    kept = [False, False, True]
+    assert list(ids_in_order(pd.Series(first)[kept], pd.Series(second)[kept])) == ["F4", "F30"]
+
+
+@pytest.mark.parametrize(
+    ("ties", "outside", "expected"),
+    [
+        # Numbered ids: the roster is the ties' own table of ids, in natural order.
+        ([("F10", "F2"), ("F2", "F1"), ("F3", "F3")], ["F2"], ["F1", "F2", "F10"]),
+        # A firm only the outside ties name joins the roster in its natural place.
+        ([("F10", "F2"), ("F2", "F1")], ["F7"], ["F1", "F2", "F7", "F10"]),
+        # Tax numbers far apart, coded by hashing the numbers.
+        ([("900000000001", "12"), ("12", "7")], [], ["7", "12", "900000000001"]),
+        # Ids of another shape, hashed as text and sorted.
+        ([("F010", "F2"), ("F2", "F1")], ["F7"], ["F1", "F2", "F7", "F010"]),
+    ],
+)
+def test_roster_of_the_firms_named_is_in_natural_order(tmp_path, ties, outside, expected):
+    path = write_text(tmp_path / "t.csv", ["source", "target"], ties)
+    ext = pd.DataFrame({"firm_id": outside, "actor": ["Uni"] * len(outside)})
+    s = kflow.read_survey(path, orientation="flow", external=ext if outside else None)
+    assert s.firm_ids == expected
+    assert s.firms.index.name == "firm_id" and s.firms.index.dtype == object
+    assert s.firms["name"].tolist() == expected
+    # Each tie names the firms written in its row (the self-tie is dropped).
+    written = {(a, b) for a, b in ties if a != b}
+    assert set(map(tuple, s.ties[["source", "target"]].values.tolist())) == written
 
 
 def test_distinct_ids_of_two_coded_columns():

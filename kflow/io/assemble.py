@@ -132,7 +132,11 @@ def finish_firms(roster: pd.DataFrame, ordered: bool = False) -> pd.DataFrame:
     if order is not None and not (np.diff(order) == 1).all():
         out = out.iloc[order]
         ids = ids[order]
-    out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
+        out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
+    elif roster.index.dtype != object or roster.index.name != V.FIRM_ID:
+        out.index = pd.Index(ids, dtype=object, name=V.FIRM_ID)
+    # else the roster's own index, a view of the table of ids the ties are coded against when
+    # the reader found the ids in order: its hash table is built once for every lookup.
     if V.NAME not in out.columns:
         out.insert(0, V.NAME, pd.Series(ids, index=out.index, dtype=object))
     else:
@@ -198,29 +202,32 @@ def _sorted_with_weights(keys: list[tuple[np.ndarray, int]], weight: np.ndarray
     lo, hi = float(weight.min()), float(weight.max())
     if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < _FEW_VALUES):
         return None
-    steps = weight - lo
-    if (steps != np.floor(steps)).any():
+    steps = weight.astype(np.int64)
+    if not (steps == weight).all():  # not whole numbers
         return None
+    steps -= int(lo)
     # A key with one value (one relation, one wave) takes no bits.
     bits = [(max(int(size), 1) - 1).bit_length() for _, size in keys] + [
         int(hi - lo).bit_length()]
     if sum(bits) > 62:
         return None
+    # Packed and read back in place, each key cast as it is read or written (no temporary
+    # copy of a column of millions of rows).
     packed = np.zeros(len(weight), dtype=np.int64)
     for (key, _), width in zip([*keys, (steps, 0)], bits, strict=True):
         if width:
-            packed <<= width
-            packed |= key.astype(np.int64, copy=False)
+            np.left_shift(packed, width, out=packed)
+            np.bitwise_or(packed, key, out=packed, casting="unsafe")
     del steps
     packed.sort()
     parts = []
     for (key, _), width in zip([*keys, (weight, 0)][::-1], bits[::-1], strict=True):
+        dtype = key.dtype if key is not weight else np.int64
+        digit = np.zeros(len(packed), dtype=dtype)
         if width:
-            digit = packed & ((1 << width) - 1)
-            packed >>= width
-        else:
-            digit = np.zeros(len(packed), dtype=np.int64)
-        parts.append(digit.astype(key.dtype) if key is not weight else digit + lo)
+            np.bitwise_and(packed, (1 << width) - 1, out=digit, casting="unsafe")
+            np.right_shift(packed, width, out=packed)
+        parts.append(digit if key is not weight else np.add(digit, lo, dtype=float))
     return parts[:0:-1], parts[0]
 
 

@@ -5,15 +5,31 @@ the columns compare code to code.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
 
 __all__ = [
-    "arrow_text", "constant", "distinct", "factorize", "release_arrow_memory", "same_ids",
-    "shared_ids",
+    "arrow_text", "constant", "distinct", "factorize", "ids_in_order", "release_arrow_memory",
+    "same_ids", "shared_ids",
 ]
+
+# Tables of ids known to be in natural order (those coded through their numbers), by identity:
+# pandas indexes cannot be hashed, and a table is forgotten when it is collected.
+_IN_ORDER: dict[int, weakref.ref] = {}
+
+
+def _mark_in_order(ids: pd.Index) -> None:
+    key = id(ids)
+    _IN_ORDER[key] = weakref.ref(ids, lambda _, key=key: _IN_ORDER.pop(key, None))
+
+
+def _is_in_order(ids: pd.Index) -> bool:
+    ref = _IN_ORDER.get(id(ids))
+    return ref is not None and ref() is ids
 
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
@@ -81,6 +97,12 @@ def _numbered_ids(first: pd.Series, second: pd.Series
         place[new] = len(ux) + np.arange(int(new.sum()))
         values = np.concatenate([ux, uy[new]])
         cy = place[cy]
+        # The table in order of the number, as the range table gives it: the natural order.
+        order = np.argsort(values)
+        rank = np.empty(len(order), dtype=cx.dtype)
+        rank[order] = np.arange(len(order), dtype=cx.dtype)
+        values, cx, cy = values[order], rank[cx], rank[cy]
+        del order, rank
     del x, y
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -89,6 +111,7 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     if prefix:
         text = pc.binary_join_element_wise(prefix, text, "")
     ids = pd.Index(text.to_numpy(zero_copy_only=False), dtype=object)
+    _mark_in_order(ids)
     dtype = pd.CategoricalDtype(ids)
     return (pd.Categorical.from_codes(cx, dtype=dtype, validate=False),
             pd.Categorical.from_codes(cy, dtype=dtype, validate=False))
@@ -191,17 +214,38 @@ def distinct(*columns: pd.Series) -> set[str]:
     repeats a few thousand ids). Columns coded against one table of ids (as
     :func:`shared_ids` codes them) are read through their codes, and the ids any of them uses
     are turned into Python strings once."""
-    first = columns[0]
-    if all(isinstance(c.dtype, pd.CategoricalDtype)
-           and c.cat.categories is first.cat.categories for c in columns):
-        used = np.zeros(len(first.cat.categories), dtype=bool)
-        for column in columns:
-            codes = column.cat.codes.to_numpy()
-            used |= np.bincount(codes[codes >= 0], minlength=len(used)) > 0
-        return set(first.cat.categories[used].tolist())
+    used = _used_ids(columns)
+    if used is not None:
+        return set(used.tolist())
     if len(columns) > 1:
         return set().union(*(distinct(column) for column in columns))
-    return set(np.asarray(first.unique(), dtype=object).tolist())
+    return set(np.asarray(columns[0].unique(), dtype=object).tolist())
+
+
+def ids_in_order(*columns: pd.Series) -> pd.Index | None:
+    """The distinct ids of columns coded through their numbers (see :func:`shared_ids`), in
+    natural order: the table of ids itself when every id in it is used (so that its hash table,
+    once built, serves every later lookup), else the ids used, in the table's order. None for
+    columns coded any other way."""
+    used = _used_ids(columns)
+    if used is None or not _is_in_order(columns[0].cat.categories):
+        return None
+    return used
+
+
+def _used_ids(columns) -> pd.Index | None:
+    """The ids of a shared table of ids that the coded columns use, in the table's order (the
+    table itself when all are used); None unless every column is coded against one table."""
+    first = columns[0]
+    if not all(isinstance(c.dtype, pd.CategoricalDtype)
+               and c.cat.categories is first.cat.categories for c in columns):
+        return None
+    ids = first.cat.categories
+    used = np.zeros(len(ids), dtype=bool)
+    for column in columns:
+        codes = column.cat.codes.to_numpy()
+        used[codes[codes >= 0]] = True
+    return ids if used.all() else ids[used]
 
 
 def release_arrow_memory() -> None:

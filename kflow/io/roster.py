@@ -56,11 +56,15 @@ def resolve_roster(
 ) -> pd.DataFrame:
     """The roster with every firm the survey names and a respondent flag for each."""
     orientation = options["orientation"]
-    ext_ids = distinct(ext[V.FIRM_ID]) if ext is not None else set()
-    named = ties.firm_ids() | ext_ids
+    if roster is None and (ids := _named_in_order(ties, ext)) is not None:
+        named = None
+    else:
+        ext_ids = distinct(ext[V.FIRM_ID]) if ext is not None else set()
+        named = ties.firm_ids() | ext_ids
     if roster is None:
-        ids = V.sorted_ids(named)
-        roster = pd.DataFrame(index=pd.Index(ids, dtype=object, name=V.FIRM_ID))
+        if named is not None:
+            ids = pd.Index(V.sorted_ids(named), dtype=object)
+        roster = pd.DataFrame(index=ids.rename(V.FIRM_ID))
         options["roster_sorted"] = True  # in natural order already: not sorted again
         notes.append("no firms table: the roster is every firm named in the ties")
         why = "no firms table"
@@ -79,6 +83,21 @@ def resolve_roster(
             roster.index, orientation, ties.is_matrix, ties.silent_rows, notes, why
         )
     return roster
+
+
+def _named_in_order(ties: TieRecords, ext: pd.DataFrame | None) -> pd.Index | None:
+    """Every firm the survey names, in natural order, as the reading found them (ids coded
+    through their numbers; no sort, and one table of ids for every lookup); None unless the
+    ties alone name every firm (no roster matrix, no respondent column, outside ties only of
+    firms the ties name)."""
+    ids = ties.named_in_order
+    if ids is None or ties.matrix_ids or ties.answered_by:
+        return None
+    if ext is not None and len(ext):
+        firms = pd.unique(ext[V.FIRM_ID].to_numpy(dtype=object))
+        if (ids.get_indexer(pd.Index(firms, dtype=object)) < 0).any():
+            return None
+    return ids
 
 
 def _add_unknown(

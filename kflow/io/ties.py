@@ -28,7 +28,14 @@ from kflow.io._common import (
     tie_values,
     unused_columns,
 )
-from kflow.io.codes import constant, distinct, release_arrow_memory, same_ids, shared_ids
+from kflow.io.codes import (
+    constant,
+    distinct,
+    ids_in_order,
+    release_arrow_memory,
+    same_ids,
+    shared_ids,
+)
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.vocabulary import PAIR_DEFAULTS, WEIGHT_DEFAULTS
 
@@ -49,7 +56,19 @@ class TieRecords:
     matrix_ids: list[str]
     silent_rows: list[str]
     answered_by: set[str]
-    named: set[str]
+    #: the firms the ties name: a set, or, when the ids were coded through their numbers, an
+    #: Index in natural order (the table the ties are coded against when every id is used)
+    named_ids: set[str] | pd.Index
+
+    @property
+    def named(self) -> set[str]:
+        ids = self.named_ids
+        return ids if isinstance(ids, set) else set(ids.tolist())
+
+    @property
+    def named_in_order(self) -> pd.Index | None:
+        """The firms the ties name in natural order, when the reading found them so."""
+        return None if isinstance(self.named_ids, set) else self.named_ids
 
     @property
     def has_wave(self) -> bool:
@@ -97,7 +116,7 @@ def read_ties(ties, options: dict, drops: Drops, notes: list[str]) -> TieRecords
         matrix_ids=sorted(set().union(*(p.matrix_ids for p in parts))),
         silent_rows=V.sorted_ids(silent),
         answered_by=set().union(*(p.answered_by for p in parts)),
-        named=set().union(*(p.named for p in parts)),
+        named_ids=set().union(*(p.named for p in parts)),
     )
 
 
@@ -154,7 +173,9 @@ def _read_one(
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = kept(records, self_tie)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
-    named = distinct(records["source"], records["target"])
+    named = ids_in_order(records["source"], records["target"])
+    if named is None:
+        named = distinct(records["source"], records["target"])
     has_wave = "wave" in records.columns
     key = ["source", "target", "relation"] + (["wave"] if has_wave else [])
 

@@ -162,20 +162,29 @@ def centrality_of_layer(
     the path measures are estimated from those source firms (see :func:`centrality`)."""
     n = layer.n
     out: dict[str, np.ndarray] = {}
-    out_deg = np.bincount(layer.src, minlength=n).astype(float)
-    in_deg = np.bincount(layer.dst, minlength=n).astype(float)
     scale = n - 1 if n > 1 else np.nan
-    out.update(
-        out_degree=out_deg,
-        in_degree=in_deg,
-        degree=out_deg + in_deg,
-        out_degree_norm=out_deg / scale,
-        in_degree_norm=in_deg / scale,
+
+    def column(name: str) -> np.ndarray:
+        if name not in out:
+            out[name] = degrees[name]()
+        return out[name]
+
+    # Only the columns asked for (and those they are made of) are counted: a national network's
+    # ties are tens of millions of rows for every count.
+    degrees = {
+        "out_degree": lambda: np.bincount(layer.src, minlength=n).astype(float),
+        "in_degree": lambda: np.bincount(layer.dst, minlength=n).astype(float),
+        "degree": lambda: column("out_degree") + column("in_degree"),
+        "out_degree_norm": lambda: column("out_degree") / scale,
+        "in_degree_norm": lambda: column("in_degree") / scale,
         # kflow convention: total degree over its maximum 2(n - 1), so it lies in [0, 1].
-        degree_norm=(out_deg + in_deg) / (2 * scale),
-        out_strength=np.bincount(layer.src, weights=layer.weight, minlength=n),
-        in_strength=np.bincount(layer.dst, weights=layer.weight, minlength=n),
-    )
+        "degree_norm": lambda: column("degree") / (2 * scale),
+        "out_strength": lambda: np.bincount(layer.src, weights=layer.weight, minlength=n),
+        "in_strength": lambda: np.bincount(layer.dst, weights=layer.weight, minlength=n),
+    }
+    for name in columns:
+        if name in degrees:
+            column(name)
     if "source_prestige" in columns:
         out["source_prestige"] = source_prestige(layer, weighted)
     if {"hub", "authority"} & set(columns):
