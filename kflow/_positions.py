@@ -9,6 +9,7 @@ the layers and the graph views read positions from it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from kflow.survey import Survey
 
 __all__ = [
-    "edge_pairs", "object_index", "roster_index", "shared_layers", "tie_arrays", "tie_positions",
+    "edge_pairs", "firm_index", "object_index", "roster_index", "shared_layers", "tie_arrays",
+    "tie_positions",
 ]
 
 
@@ -88,6 +90,23 @@ def roster_index(survey: Survey) -> pd.Index:
     pandas builds its hash table once for every lookup into it."""
     index = survey.firms.index
     return index if index.dtype == object else pd.Index(index, dtype=object)
+
+
+# The firm index of result tables, by survey (see firm_index).
+_FIRM_INDEX: dict[int, tuple[weakref.ref, pd.Index]] = {}
+
+
+def firm_index(survey: Survey) -> pd.Index:
+    """The roster's ids as the index of a result table (``firm_id``, text, natural order).
+    Made once per survey, since a national roster holds millions of ids, and handed out as a
+    new view each time: renaming one table's index leaves the others as they are."""
+    key = id(survey)
+    held = _FIRM_INDEX.get(key)
+    if held is None or held[0]() is not survey:
+        held = (weakref.ref(survey, lambda _, key=key: _FIRM_INDEX.pop(key, None)),
+                pd.Index(survey.firm_ids, name=V.FIRM_ID))
+        _FIRM_INDEX[key] = held
+    return held[1].rename(V.FIRM_ID)
 
 
 def object_index(values: pd.Series) -> pd.Index:

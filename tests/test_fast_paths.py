@@ -216,3 +216,32 @@ def test_ascii_check_from_the_bytes_is_the_cell_by_cell_check(chunks, start):
     expected = all(v.isascii() for a in arrays for v in a.to_pylist())
     assert all_ascii(column) is expected
     assert all_ascii(column.astype(object)) is expected
+
+
+@SETTINGS
+@given(chunks=st.lists(st.lists(st.sampled_from(["", "a", "é", " ", "12"]), max_size=6),
+                       min_size=1, max_size=4),
+       start=st.integers(0, 3), large=st.booleans())
+def test_empty_cells_from_the_offsets_are_the_cells_equal_to_nothing(chunks, start, large):
+    import pyarrow as pa
+
+    from kflow.io.bytescan import empty_cells
+
+    kind = pa.large_string() if large else pa.string()
+    arrays = [pa.array(c, kind) for c in chunks]
+    arrays[0] = arrays[0].slice(min(start, len(arrays[0])))  # offsets wider than the cells
+    column = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(arrays, kind)))
+    expected = [v == "" for a in arrays for v in a.to_pylist()]
+    assert empty_cells(column).tolist() == expected
+    assert empty_cells(column.astype(object)).tolist() == expected
+    assert empty_cells(pd.Series([v for a in arrays for v in a.to_pylist()], dtype="str")
+                       ).tolist() == expected
+
+
+def test_a_missing_cell_is_not_an_empty_one():
+    import pyarrow as pa
+
+    from kflow.io.bytescan import empty_cells
+
+    column = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(["", None, "x"])))
+    assert empty_cells(column).tolist() == [True, False, False]

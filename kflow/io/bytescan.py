@@ -9,7 +9,7 @@ import pandas as pd
 
 from kflow.io.codes import arrow_text
 
-__all__ = ["all_ascii", "needs_trim"]
+__all__ = ["all_ascii", "empty_cells", "needs_trim"]
 
 
 # Bytes that may begin or end a string that str.strip changes: ASCII whitespace, with the
@@ -66,3 +66,23 @@ def all_ascii(column: pd.Series) -> bool:
         if pc.all(pc.string_is_ascii(chunk)).as_py() is False:
             return False
     return True
+
+
+def empty_cells(column: pd.Series) -> np.ndarray:
+    """Which cells of a text column are empty, as a numpy mask. For Arrow-backed text without
+    missing cells, read from the cells' offsets (a cell is empty when it ends where it begins)
+    rather than by comparing every cell with "" and unpacking Arrow's bits."""
+    values = arrow_text(column)
+    if values is None or values.null_count:  # a missing cell is not an empty one
+        return (column == "").fillna(False).to_numpy(dtype=bool)
+    out = np.empty(len(values), dtype=bool)
+    at = 0
+    for chunk in values.chunks if hasattr(values, "chunks") else [values]:
+        n = len(chunk)
+        if n:
+            width = np.int64 if str(chunk.type) == "large_string" else np.int32
+            ends = np.frombuffer(chunk.buffers()[1], dtype=width)
+            ends = ends[chunk.offset: chunk.offset + n + 1]
+            np.equal(ends[1:], ends[:-1], out=out[at: at + n])
+        at += n
+    return out

@@ -6,6 +6,7 @@ the columns compare code to code.
 from __future__ import annotations
 
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -66,14 +67,15 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     if any(c is None or c.null_count or len(c) == 0 for c in columns):
         return None
     prefix = V.id_prefix(columns[0][0].as_py())
-    numbers = []
-    for column in columns:
-        number = _numbers_after(column, prefix)
-        if number is None:
-            return None
-        numbers.append(number)
-    x, y = numbers
-    del numbers
+    # The two columns are read at once, one of them on a second thread: Arrow's casts and
+    # numpy's passes run without holding the interpreter, and each column needs only its own
+    # array of numbers (no hash table), so reading both at once costs no more memory.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-ids") as worker:
+        second_numbers = worker.submit(_numbers_after, columns[1], prefix)
+        x = _numbers_after(columns[0], prefix)
+        y = second_numbers.result()
+    if x is None or y is None:
+        return None
     lo, hi = min(int(x.min()), int(y.min())), max(int(x.max()), int(y.max()))
     if hi - lo < len(x):  # a table of every number in the range (at most 5 bytes per row)
         if lo:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kflow.exceptions import SurveyError
-from kflow.io.bytescan import all_ascii, needs_trim
+from kflow.io.bytescan import all_ascii, empty_cells, needs_trim
 from kflow.io.text import read_text
 
 __all__ = ["Table", "load_table", "parse_numbers"]
@@ -79,10 +79,18 @@ class Table:
 
     def blank_rows(self) -> np.ndarray:
         """Boolean mask of rows whose every cell is empty."""
-        blank = np.ones(len(self.cells), dtype=bool)
-        for column in self.cells.columns:  # column by column: no table of millions of flags
-            blank &= (self.cells[column] == "").to_numpy(dtype=bool)
-        return blank
+        return _blank_rows(self.cells)
+
+
+def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty, column by column (no table of millions of flags); the
+    usual file's first column is filled throughout, and then no other column is read."""
+    blank = np.ones(len(cells), dtype=bool)
+    for column in cells.columns:
+        blank &= empty_cells(cells[column])
+        if not blank.any():
+            break
+    return blank
 
 
 def _cell_text(value: object) -> str:
@@ -132,9 +140,7 @@ def _split_header(
     del frame
     # Rows whose every cell is empty, column by column (no table of millions of flags); the
     # filled cells are counted only on the rows that may be a title or the header.
-    blank = np.ones(len(cells), dtype=bool)
-    for column in cells.columns:
-        blank &= (cells[column] == "").to_numpy(dtype=bool)
+    blank = _blank_rows(cells)
     if blank.all():
         raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")
     h = _next_filled(blank, 0)

@@ -28,6 +28,7 @@ from kflow.io._common import (
     tie_values,
     unused_columns,
 )
+from kflow.io.bytescan import empty_cells
 from kflow.io.codes import (
     constant,
     distinct,
@@ -257,7 +258,7 @@ def edge_records(
     keep, sub = drop_blank_rows(table, what, drops)
 
     for idx in (si, ti):
-        empty = (sub[idx] == "").to_numpy()
+        empty = empty_cells(sub[idx])
         first_bad_at(
             table,
             keep,
@@ -284,7 +285,7 @@ def edge_records(
         copy=False,  # every column is new: not copied again (or stacked into blocks)
     )
     if vi is not None:
-        empty = (sub[vi] == "").to_numpy()
+        empty = empty_cells(sub[vi])
         first_bad_at(
             table,
             keep,

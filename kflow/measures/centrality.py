@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kflow import vocabulary as V
 from kflow._layers import Layer, build_layer, focus, per_layer, resolve_missing
-from kflow._positions import edge_pairs
+from kflow._positions import edge_pairs, firm_index
 from kflow._random import as_generator
 from kflow._validation import check_count
 from kflow.exceptions import ConvergenceWarning, bad_parameter
@@ -370,13 +369,14 @@ def centrality(
     sources: dict[tuple[str, str | None], int] = {}
 
     def compute(r: str, w: str | None) -> pd.DataFrame:
-        layer = build_layer(focus(survey, w), r, w, missing)
+        focused = focus(survey, w)
+        layer = build_layer(focused, r, w, missing)
         pivots = None
         if k is not None and k < layer.n and set(columns) & _PATHS:
             pivots = np.sort(rng.choice(layer.n, size=int(k), replace=False))
         sources[(r, w)] = layer.n if pivots is None else len(pivots)
         values = centrality_of_layer(layer, columns, weighted, pivots)
-        table = pd.DataFrame(values, index=pd.Index(layer.firm_ids, name=V.FIRM_ID))
+        table = pd.DataFrame(values, index=firm_index(focused))
         for c in columns:
             if c in _USES_IN:
                 table.loc[layer.unknown_in, c] = np.nan

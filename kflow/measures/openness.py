@@ -19,7 +19,7 @@ from kflow._layers import (
     resolve_missing,
     unknown_sides,
 )
-from kflow._positions import object_index, roster_index
+from kflow._positions import firm_index, object_index, roster_index
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
@@ -174,7 +174,7 @@ def openness_columns(survey: Survey, columns, relation: str | None, wave: str | 
             survey, relation, wave)
         with np.errstate(invalid="ignore", divide="ignore"):
             values["ei_index"] = np.where(E + I_ > 0, (E - I_) / (E + I_), np.nan)
-    table = pd.DataFrame(values, index=pd.Index(survey.firm_ids, name=V.FIRM_ID))
+    table = pd.DataFrame(values, index=firm_index(survey))
     if missing != "zero":
         non = ~survey.firms[V.RESPONDENT].to_numpy(dtype=bool)
         reported = np.zeros(n, dtype=bool)

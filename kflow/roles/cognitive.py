@@ -159,15 +159,15 @@ def assign(
     known = table.notna().all(axis=1).to_numpy()
     lo = above(table["local_score"].to_numpy(dtype=float), thresholds["local"])
     ex = above(table["external_score"].to_numpy(dtype=float), thresholds["external"])
-    role = np.select(
-        [lo & ex, ~lo & ex, lo & ~ex],
-        [V.GATEKEEPER, V.EXTERNAL_STAR, V.MUTUAL_EXCHANGER],
-        default=V.ISOLATED,
-    ).astype(object)
-    role[~known] = None
-    table.insert(0, "role", pd.Series(role, index=table.index, dtype=object))
-    table["local_high"] = pd.array(np.where(known, lo, pd.NA), dtype="boolean")
-    table["external_high"] = pd.array(np.where(known, ex, pd.NA), dtype="boolean")
+    # Each firm's role as a number (2 x high local + high external), then its name: no array
+    # of text is built for a national roster's millions of firms.
+    names = np.array([V.ISOLATED, V.EXTERNAL_STAR, V.MUTUAL_EXCHANGER, V.GATEKEEPER, None],
+                     dtype=object)
+    code = 2 * lo.astype(np.int8) + ex
+    code[~known] = 4
+    table.insert(0, "role", pd.Series(names[code], index=table.index, dtype=object))
+    table["local_high"] = pd.arrays.BooleanArray(lo, ~known)
+    table["external_high"] = pd.arrays.BooleanArray(ex, ~known)
     table.index.name = V.FIRM_ID
     return table
 
