@@ -19,6 +19,7 @@ import pandas as pd
 
 from kflow.exceptions import SurveyError
 from kflow.io.bytescan import all_ascii, empty_cells, needs_trim
+from kflow.io.codes import arrow_text
 from kflow.io.text import read_text
 
 __all__ = ["Table", "load_table", "parse_numbers"]
@@ -386,7 +387,9 @@ def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(values.astype(TEXT).array)
+    text = arrow_text(values)  # Arrow's own chunks, not joined into one array first
+    if text is None:
+        text = pa.array(values.astype(TEXT).array)
     try:
         numbers = pc.cast(text, pa.float64())  # every cell filled: the usual column of values
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -395,7 +398,8 @@ def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
                               pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
-    out = numbers.to_numpy(zero_copy_only=False)
+    out = numbers.to_numpy() if isinstance(numbers, pa.ChunkedArray) else numbers.to_numpy(
+        zero_copy_only=False)
     if not out.flags.writeable:  # a view of Arrow's buffer (one chunk): copied to be written
         out = out.copy()
     finite = np.isfinite(out)

@@ -9,6 +9,7 @@ going into the ledger with its reason.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -267,9 +268,13 @@ def edge_records(
             sub[idx],
             "A tie needs both firm ids: fill in the id, or delete the row.",
         )
-    weights = tie_values(table, keep, sub, wi)
+    # The values are parsed on a second thread while the ids are coded (both work mostly
+    # outside the interpreter); a bad value is raised here, as before the ids were coded.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-values") as worker:
+        parsed = worker.submit(tie_values, table, keep, sub, wi)
+        first, second = shared_ids(sub[si], sub[ti])
+        weights = parsed.result()
     wcol = table.header[wi] if wi is not None else None
-    first, second = shared_ids(sub[si], sub[ti])
     records = pd.DataFrame(
         {
             "a": first,
