@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from kflow.survey import Survey
 
 __all__ = [
-    "edge_pairs", "firm_index", "object_index", "roster_index", "shared_layers", "tie_arrays",
-    "tie_positions",
+    "edge_pairs", "external_positions", "firm_index", "hold_external_positions", "object_index",
+    "roster_index", "shared_layers", "tie_arrays", "tie_positions",
 ]
 
 
@@ -92,21 +92,50 @@ def roster_index(survey: Survey) -> pd.Index:
     return index if index.dtype == object else pd.Index(index, dtype=object)
 
 
-# The firm index of result tables, by survey (see firm_index).
-_FIRM_INDEX: dict[int, tuple[weakref.ref, pd.Index]] = {}
+# What is made once per survey (see _held): by kind and survey, while the survey lives.
+_HELD: dict[tuple[str, int], tuple[weakref.ref, object]] = {}
+
+
+def _held(survey: Survey, kind: str, make):
+    """The value of ``kind`` for this survey, made by ``make()`` the first time it is asked for
+    and forgotten when the survey is collected."""
+    key = (kind, id(survey))
+    held = _HELD.get(key)
+    if held is None or held[0]() is not survey:
+        held = (weakref.ref(survey, lambda _, key=key: _HELD.pop(key, None)), make())
+        _HELD[key] = held
+    return held[1]
 
 
 def firm_index(survey: Survey) -> pd.Index:
     """The roster's ids as the index of a result table (``firm_id``, text, natural order).
     Made once per survey, since a national roster holds millions of ids, and handed out as a
     new view each time: renaming one table's index leaves the others as they are."""
-    key = id(survey)
-    held = _FIRM_INDEX.get(key)
-    if held is None or held[0]() is not survey:
-        held = (weakref.ref(survey, lambda _, key=key: _FIRM_INDEX.pop(key, None)),
-                pd.Index(survey.firm_ids, name=V.FIRM_ID))
-        _FIRM_INDEX[key] = held
-    return held[1].rename(V.FIRM_ID)
+    index = _held(survey, "firm_index", lambda: pd.Index(survey.firm_ids, name=V.FIRM_ID))
+    return index.rename(V.FIRM_ID)
+
+
+def external_positions(survey: Survey) -> np.ndarray:
+    """The roster position of each row of the survey's external table (-1 for a firm not on
+    the roster), read-only: looked up once per survey (the reader hands over the positions it
+    found while ordering the table; see :func:`hold_external_positions`)."""
+    ext = survey.external
+    table, positions = _held(survey, "external", lambda: (ext, _external_lookup(survey)))
+    if table is not ext:  # a survey whose external table was replaced after it was made
+        return _external_lookup(survey)
+    return positions
+
+
+def hold_external_positions(survey: Survey, positions: np.ndarray) -> None:
+    """Keep the roster positions of the survey's external rows, found while it was read."""
+    positions.flags.writeable = False
+    _held(survey, "external", lambda: (survey.external, positions))
+
+
+def _external_lookup(survey: Survey) -> np.ndarray:
+    found = roster_index(survey).get_indexer(object_index(survey.external[V.FIRM_ID]))
+    found.flags.writeable = False
+    return found
 
 
 def object_index(values: pd.Series) -> pd.Index:

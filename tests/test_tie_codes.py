@@ -188,3 +188,26 @@ def test_adding_a_firm_attribute_keeps_the_codes():
     codes = held_codes(s)
     s.firms["size"] = range(s.n_firms)
     assert held_codes(s) is codes
+
+
+@pytest.mark.parametrize("make", [_read_panel, _two_relations])
+def test_external_positions_held_by_the_reader_are_those_a_lookup_finds(make):
+    import gc
+
+    from kflow._positions import _HELD, external_positions
+
+    survey = make()
+    held = external_positions(survey)
+    ids = survey.firm_ids
+    looked_up = [ids.index(f) if f in ids else -1 for f in survey.external["firm_id"]]
+    assert held.tolist() == looked_up and not held.flags.writeable
+    # A survey made from it (one wave, a copy) has positions of its own.
+    for other in (copy.deepcopy(survey), survey.select(relation=survey.relations[0])):
+        ids = other.firm_ids
+        assert external_positions(other).tolist() == [
+            ids.index(f) if f in ids else -1 for f in other.external["firm_id"]]
+    key = ("external", id(survey))
+    assert key in _HELD
+    del survey, other
+    gc.collect()
+    assert key not in _HELD  # forgotten with its survey

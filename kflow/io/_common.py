@@ -303,7 +303,9 @@ def drop_blank_rows(table: Table, what: str, drops: Drops) -> tuple[np.ndarray, 
     """Report the table's all-blank rows as drops; return the positions and cells of the rest."""
     blank = table.blank_rows()
     if not blank.any():  # the usual file: every row kept, as they are
-        return np.arange(len(blank)), table.cells
+        # positions as 32-bit integers when they fit (what the records keep of them)
+        width = np.int32 if len(blank) < 2**31 else np.int64
+        return np.arange(len(blank), dtype=width), table.cells
     word = "blank line" if table.row_word == "line" else "blank row"
     drops.add(what, table, np.flatnonzero(blank), None, "", word)
     keep = np.flatnonzero(~blank)

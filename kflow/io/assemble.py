@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._positions import hold_external_positions
 from kflow._tiecodes import TieCodes
 from kflow._version import __version__
 from kflow.exceptions import SurveyError
@@ -58,7 +59,7 @@ def assemble_survey(
     # the one the measures use later.
     order = firms_out.index
     ties_out = finish_ties(ties.records, order, ties.has_wave)
-    ext_out = finish_external(ext, order)
+    ext_out, ext_firms = finish_external(ext, order)
     non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
     if non:
         notes.append(
@@ -83,7 +84,9 @@ def assemble_survey(
         n_respondents=int(firms_out[V.RESPONDENT].sum()),
     )
     meta = _meta(ties, ties_out, firm_table, ext_table, options)
-    return Survey(firms=firms_out, ties=ties_out, external=ext_out, meta=meta, validation=report)
+    survey = Survey(firms=firms_out, ties=ties_out, external=ext_out, meta=meta, validation=report)
+    hold_external_positions(survey, ext_firms)
+    return survey
 
 
 def _meta(
@@ -279,25 +282,23 @@ def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarra
     return codes, np.asarray(distinct, dtype=object)
 
 
-def finish_external(ext: pd.DataFrame | None, order: pd.Index) -> pd.DataFrame:
+def finish_external(ext: pd.DataFrame | None, order: pd.Index
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The outside ties ordered by firm (roster order), actor (natural order) and direction,
+    and the roster position of each row's firm."""
     cols = list(V.EXTERNAL_COLUMNS)
     if ext is None:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         out[V.WEIGHT] = out[V.WEIGHT].astype(float)
-        return out
+        return out, np.zeros(0, dtype=np.intp)
     out = ext[cols].copy()
     for c in cols[:-1]:
         out[c] = out[c].astype(object)
     out[V.WEIGHT] = out[V.WEIGHT].astype(float)
     actor_rank = {a: i for i, a in enumerate(V.sorted_ids(out[V.ACTOR]))}
-    idx = np.lexsort(
-        [
-            out[V.DIRECTION].to_numpy(),
-            out[V.ACTOR].map(actor_rank).to_numpy(),
-            order.get_indexer(out[V.FIRM_ID]),
-        ]
-    )
-    return out.iloc[idx].reset_index(drop=True)
+    firm = order.get_indexer(out[V.FIRM_ID])
+    idx = np.lexsort([out[V.DIRECTION].to_numpy(), out[V.ACTOR].map(actor_rank).to_numpy(), firm])
+    return out.iloc[idx].reset_index(drop=True), firm[idx]
 
 
 def table_summary(parts, drops: Drops) -> pd.DataFrame:

@@ -283,7 +283,7 @@ def edge_records(
             "relation": sub[ri].replace("", V.DEFAULT_RELATION).astype("category").array
             if ri is not None
             else constant(V.DEFAULT_RELATION, len(keep)),
-            "pos": keep.astype(np.int32) if len(table.cells) < 2**31 else keep,
+            "pos": keep.astype(np.int32, copy=False) if len(table.cells) < 2**31 else keep,
             "column": constant(wcol, len(keep)),
             "value": sub[wi].array if wi is not None else "",
         },

@@ -19,7 +19,7 @@ from kflow._layers import (
     resolve_missing,
     unknown_sides,
 )
-from kflow._positions import firm_index, object_index, roster_index
+from kflow._positions import external_positions, firm_index
 from kflow._random import as_generator, seed_echo
 from kflow._results import Result
 from kflow._validation import check_count
@@ -141,7 +141,7 @@ def openness_columns(survey: Survey, columns, relation: str | None, wave: str | 
     already focused on its wave, with the missing treatment resolved)."""
     n = survey.n_firms
     ext = survey.external
-    firm = roster_index(survey).get_indexer(object_index(ext[V.FIRM_ID]))
+    firm = external_positions(survey)
     known = firm >= 0
     direction = ext[V.DIRECTION].to_numpy(dtype=object)
     flows = {"in": (direction == "in") & known, "out": (direction == "out") & known}
