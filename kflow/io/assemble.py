@@ -59,7 +59,7 @@ def assemble_survey(
     # the one the measures use later.
     order = firms_out.index
     ties_out = finish_ties(ties.records, order, ties.has_wave)
-    ext_out, ext_firms = finish_external(ext, order)
+    ext_out, ext_firms = finish_external(ext, order, options.get("external_positions"))
     non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
     if non:
         notes.append(
@@ -282,10 +282,11 @@ def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarra
     return codes, np.asarray(distinct, dtype=object)
 
 
-def finish_external(ext: pd.DataFrame | None, order: pd.Index
+def finish_external(ext: pd.DataFrame | None, order: pd.Index, found=None
                     ) -> tuple[pd.DataFrame, np.ndarray]:
     """The outside ties ordered by firm (roster order), actor (natural order) and direction,
-    and the roster position of each row's firm."""
+    and the roster position of each row's firm. ``found``: the ids and positions the roster
+    was checked with, used when those ids are the roster's (not looked up again)."""
     cols = list(V.EXTERNAL_COLUMNS)
     if ext is None:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -296,7 +297,10 @@ def finish_external(ext: pd.DataFrame | None, order: pd.Index
         out[c] = out[c].astype(object)
     out[V.WEIGHT] = out[V.WEIGHT].astype(float)
     actor_rank = {a: i for i, a in enumerate(V.sorted_ids(out[V.ACTOR]))}
-    firm = order.get_indexer(out[V.FIRM_ID])
+    if found is not None and len(found[1]) == len(out) and found[0].equals(order):
+        firm = found[1]
+    else:
+        firm = order.get_indexer(out[V.FIRM_ID])
     idx = np.lexsort([out[V.DIRECTION].to_numpy(), out[V.ACTOR].map(actor_rank).to_numpy(), firm])
     return out.iloc[idx].reset_index(drop=True), firm[idx]
 

@@ -56,7 +56,7 @@ def resolve_roster(
 ) -> pd.DataFrame:
     """The roster with every firm the survey names and a respondent flag for each."""
     orientation = options["orientation"]
-    if roster is None and (ids := _named_in_order(ties, ext)) is not None:
+    if roster is None and (ids := _named_in_order(ties, ext, options)) is not None:
         named = None
     else:
         ext_ids = distinct(ext[V.FIRM_ID]) if ext is not None else set()
@@ -85,18 +85,21 @@ def resolve_roster(
     return roster
 
 
-def _named_in_order(ties: TieRecords, ext: pd.DataFrame | None) -> pd.Index | None:
+def _named_in_order(ties: TieRecords, ext: pd.DataFrame | None, options: dict
+                    ) -> pd.Index | None:
     """Every firm the survey names, in natural order, as the reading found them (ids coded
     through their numbers; no sort, and one table of ids for every lookup); None unless the
     ties alone name every firm (no roster matrix, no respondent column, outside ties only of
-    firms the ties name)."""
+    firms the ties name). The position of each outside tie's firm, looked up to check this, is
+    kept in ``options`` for the assembly of the survey."""
     ids = ties.named_in_order
     if ids is None or ties.matrix_ids or ties.answered_by:
         return None
     if ext is not None and len(ext):
-        firms = pd.unique(ext[V.FIRM_ID].to_numpy(dtype=object))
-        if (ids.get_indexer(pd.Index(firms, dtype=object)) < 0).any():
+        found = ids.get_indexer(pd.Index(ext[V.FIRM_ID].to_numpy(dtype=object), dtype=object))
+        if (found < 0).any():
             return None
+        options["external_positions"] = (ids, found)
     return ids
 
 
