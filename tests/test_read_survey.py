@@ -705,3 +705,18 @@ def test_distinct_ids_of_two_coded_columns():
     both = distinct(pd.Series(first), pd.Series(second))
     assert both == {v for v in source + target if v is not None}
     assert distinct(pd.Series(second)) == {"F4", "F1", "F5"}
+
+
+def test_a_column_of_other_ids_stops_the_reading_of_the_other():
+    import threading
+
+    import pyarrow as pa
+
+    from kflow.io.codes import _numbers_after
+
+    numbered = pa.chunked_array([pa.array(["F1", "F2"]), pa.array(["F3"])])
+    stop = threading.Event()
+    assert _numbers_after(numbered, "F", stop).tolist() == [1, 2, 3] and not stop.is_set()
+    assert _numbers_after(pa.chunked_array([pa.array(["F007"])]), "F", stop) is None
+    assert stop.is_set()  # the other column's reading ends at its next chunk
+    assert _numbers_after(numbered, "F", stop) is None

@@ -5,6 +5,7 @@ the columns compare code to code.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,9 +71,10 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     # The two columns are read at once, one of them on a second thread: Arrow's casts and
     # numpy's passes run without holding the interpreter, and each column needs only its own
     # array of numbers (no hash table), so reading both at once costs no more memory.
+    stop = threading.Event()  # set when a column has an id of another shape
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kflow-ids") as worker:
-        second_numbers = worker.submit(_numbers_after, columns[1], prefix)
-        x = _numbers_after(columns[0], prefix)
+        second_numbers = worker.submit(_numbers_after, columns[1], prefix, stop)
+        x = _numbers_after(columns[0], prefix, stop)
         y = second_numbers.result()
     if x is None or y is None:
         return None
@@ -119,25 +121,29 @@ def _numbered_ids(first: pd.Series, second: pd.Series
             pd.Categorical.from_codes(cy, dtype=dtype, validate=False))
 
 
-def _numbers_after(column, prefix: str) -> np.ndarray | None:
+def _numbers_after(column, prefix: str, stop: threading.Event | None = None
+                   ) -> np.ndarray | None:
     """The numbers that follow ``prefix`` in every cell of an Arrow text column, chunk by chunk
     (no full-length copy of the text); None when a cell is not the prefix followed by 1 to 18
-    ASCII digits without a leading zero (see :func:`kflow.vocabulary.numbers_after`)."""
+    ASCII digits without a leading zero (see :func:`kflow.vocabulary.numbers_after`), and then
+    ``stop`` is set; None also once ``stop`` is set (the other column has such a cell)."""
     import pyarrow as pa
 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     out = np.empty(len(column), dtype=np.int64)
     at = 0
     for chunk in chunks:
+        if stop is not None and stop.is_set():
+            return None
         if len(chunk) == 0:
             continue
         found = V.numbers_after(chunk, prefix)
-        if found is None:
-            return None
-        number, length = found
         # No leading zero ("007" and "7" are two ids).
-        if V.leading_zeros(number, length).any():
+        if found is None or V.leading_zeros(*found).any():
+            if stop is not None:
+                stop.set()
             return None
+        number, _ = found
         out[at: at + len(chunk)] = number
         at += len(chunk)
     return out
