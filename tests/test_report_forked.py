@@ -143,3 +143,14 @@ def test_without_processes_to_fork_the_report_falls_back_to_the_thread(tmp_path,
     monkeypatch.setattr("kflow.reporting.model.ForkedTask", no_semaphores)
     kflow.report(s, tmp_path / "fallback", seed=1, **FAST)
     assert _files(tmp_path / "fallback") == _files(tmp_path / "forked")
+
+
+def test_reading_an_edge_list_leaves_no_thread_behind(tmp_path):
+    # The reader codes the id columns and parses the values on threads of its own; they end
+    # with it, so that a report made next can still fork.
+    before = threading.active_count()
+    path = tmp_path / "ties.csv"
+    path.write_text("source,target,weight\nF1,F2,1\nF2,F3,2\nF3,F1,3\n", encoding="utf-8")
+    survey = kflow.read_survey(path, orientation="flow")
+    assert survey.firm_ids == ["F1", "F2", "F3"]
+    assert threading.active_count() == before
