@@ -666,6 +666,8 @@ def test_ids_in_order_are_the_ids_the_columns_still_use():
     first, second = shared_ids(pd.Series(["F9", "F2", "F30"], dtype="str"),
                                pd.Series(["F2", "F9", "F4"], dtype="str"))
     assert list(ids_in_order(pd.Series(first), pd.Series(second))) == ["F2", "F4", "F9", "F30"]
+    # The columns as coded, every row kept: the table itself, without counting.
+    assert ids_in_order(pd.Series(first), pd.Series(second), all_used=True) is first.categories
     # After a row is dropped (a self-tie, say), only the ids still used, in the same order.
     kept = [False, False, True]
     assert list(ids_in_order(pd.Series(first)[kept], pd.Series(second)[kept])) == ["F4", "F30"]

@@ -241,17 +241,26 @@ def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
     they fit)."""
     codes, ids = _codes(first)
     other, extra = _codes(second)
+    narrow = np.int32 if len(order) < 2**31 else np.int64
     position = _positions(ids, order)
-    return position[codes], (position if extra is ids else _positions(extra, order))[other]
+    elsewhere = position if extra is ids else _positions(extra, order)
+
+    def placed(found: np.ndarray, where: np.ndarray | None) -> np.ndarray:
+        # coded against the roster itself: the codes are the positions
+        return found.astype(narrow, copy=False) if where is None else where[found]
+
+    return placed(codes, position), placed(other, elsewhere)
 
 
-def _positions(distinct, order: pd.Index) -> np.ndarray:
+def _positions(distinct, order: pd.Index) -> np.ndarray | None:
+    """The position in ``order`` of each of the distinct ids; None when they are ``order``
+    itself, id for id."""
     narrow = np.int32 if len(order) < 2**31 else np.int64
     distinct = np.asarray(distinct, dtype=object)
     # Ids coded through their numbers are in the roster's natural order already when the
     # roster is the firms the ties name: compared in one pass, not hashed.
     if len(distinct) == len(order) and np.array_equal(distinct, order.to_numpy(dtype=object)):
-        return np.arange(len(order), dtype=narrow)
+        return None
     position = order.get_indexer(pd.Index(distinct, dtype=object))
     return position.astype(narrow)
 

@@ -230,15 +230,18 @@ def distinct(*columns: pd.Series) -> set[str]:
     return set(np.asarray(columns[0].unique(), dtype=object).tolist())
 
 
-def ids_in_order(*columns: pd.Series) -> pd.Index | None:
+def ids_in_order(*columns: pd.Series, all_used: bool = False) -> pd.Index | None:
     """The distinct ids of columns coded through their numbers (see :func:`shared_ids`), in
     natural order: the table of ids itself when every id in it is used (so that its hash table,
     once built, serves every later lookup), else the ids used, in the table's order. None for
-    columns coded any other way."""
-    used = _used_ids(columns)
-    if used is None or not _is_in_order(columns[0].cat.categories):
+    columns coded any other way. ``all_used``: the columns are those the table was made from,
+    every row kept, so each of its ids is used (not counted again)."""
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
         return None
-    return used
+    ids = columns[0].cat.categories
+    if not _is_in_order(ids) or any(c.cat.categories is not ids for c in columns):
+        return None
+    return ids if all_used else _used_ids(columns)
 
 
 def _used_ids(columns) -> pd.Index | None:

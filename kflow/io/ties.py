@@ -166,6 +166,9 @@ def _read_one(
     orientation = options["orientation"]
     records = orient(records, orientation)
     answered_by = distinct(records["respondent"].dropna()) if orientation != "flow" else set()
+    # An edge list's records use every id of the table they were coded against, until one is
+    # dropped (a matrix's records are coded before its blank answers are left out).
+    coded = None if matrix else records
     if options.get("negative") == "drop":
         negative = records["weight"].to_numpy(dtype=float) < 0
         drops.add_records(what, table, records, negative, "negative value (negative='drop')")
@@ -175,7 +178,7 @@ def _read_one(
     drops.add_records(what, table, records, self_tie, "self-tie")
     records = kept(records, self_tie)
     # Firms named with a 0 ("no tie") are still on the roster the answers list.
-    named = ids_in_order(records["source"], records["target"])
+    named = ids_in_order(records["source"], records["target"], all_used=records is coded)
     if named is None:
         named = distinct(records["source"], records["target"])
     has_wave = "wave" in records.columns
