@@ -9,7 +9,6 @@ the layers and the graph views read positions from it.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._memo import recall, remember
 from kflow._tiecodes import held_codes
 
 if TYPE_CHECKING:
@@ -92,26 +92,11 @@ def roster_index(survey: Survey) -> pd.Index:
     return index if index.dtype == object else pd.Index(index, dtype=object)
 
 
-# What is made once per survey (see _held): by kind and survey, while the survey lives.
-_HELD: dict[tuple[str, int], tuple[weakref.ref, object]] = {}
-
-
-def _held(survey: Survey, kind: str, make):
-    """The value of ``kind`` for this survey, made by ``make()`` the first time it is asked for
-    and forgotten when the survey is collected."""
-    key = (kind, id(survey))
-    held = _HELD.get(key)
-    if held is None or held[0]() is not survey:
-        held = (weakref.ref(survey, lambda _, key=key: _HELD.pop(key, None)), make())
-        _HELD[key] = held
-    return held[1]
-
-
 def firm_index(survey: Survey) -> pd.Index:
     """The roster's ids as the index of a result table (``firm_id``, text, natural order).
     Made once per survey, since a national roster holds millions of ids, and handed out as a
     new view each time: renaming one table's index leaves the others as they are."""
-    index = _held(survey, "firm_index", lambda: pd.Index(survey.firm_ids, name=V.FIRM_ID))
+    index = recall(survey, "firm_index", lambda: pd.Index(survey.firm_ids, name=V.FIRM_ID))
     return index.rename(V.FIRM_ID)
 
 
@@ -120,7 +105,7 @@ def external_positions(survey: Survey) -> np.ndarray:
     the roster), read-only: looked up once per survey (the reader hands over the positions it
     found while ordering the table; see :func:`hold_external_positions`)."""
     ext = survey.external
-    table, positions = _held(survey, "external", lambda: (ext, _external_lookup(survey)))
+    table, positions = recall(survey, "external", lambda: (ext, _external_lookup(survey)))
     if table is not ext:  # a survey whose external table was replaced after it was made
         return _external_lookup(survey)
     return positions
@@ -129,7 +114,7 @@ def external_positions(survey: Survey) -> np.ndarray:
 def hold_external_positions(survey: Survey, positions: np.ndarray) -> None:
     """Keep the roster positions of the survey's external rows, found while it was read."""
     positions.flags.writeable = False
-    _held(survey, "external", lambda: (survey.external, positions))
+    remember(survey, "external", (survey.external, positions))
 
 
 def _external_lookup(survey: Survey) -> np.ndarray:

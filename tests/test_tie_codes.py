@@ -194,7 +194,8 @@ def test_adding_a_firm_attribute_keeps_the_codes():
 def test_external_positions_held_by_the_reader_are_those_a_lookup_finds(make):
     import gc
 
-    from kflow._positions import _HELD, external_positions
+    from kflow._memo import _HELD
+    from kflow._positions import external_positions
 
     survey = make()
     held = external_positions(survey)

@@ -6,32 +6,21 @@ the columns compare code to code.
 from __future__ import annotations
 
 import threading
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._memo import recall, remember
 
 __all__ = [
     "arrow_text", "constant", "distinct", "factorize", "ids_in_order", "release_arrow_memory",
     "same_ids", "shared_ids",
 ]
 
-# Tables of ids known to be in natural order (those coded through their numbers), by identity:
-# pandas indexes cannot be hashed, and a table is forgotten when it is collected.
-_IN_ORDER: dict[int, weakref.ref] = {}
-
-
-def _mark_in_order(ids: pd.Index) -> None:
-    key = id(ids)
-    _IN_ORDER[key] = weakref.ref(ids, lambda _, key=key: _IN_ORDER.pop(key, None))
-
-
-def _is_in_order(ids: pd.Index) -> bool:
-    ref = _IN_ORDER.get(id(ids))
-    return ref is not None and ref() is ids
+# What a table of ids coded through its numbers is remembered as (see kflow._memo).
+_IN_ORDER = "in natural order"
 
 
 def shared_ids(first: pd.Series, second: pd.Series) -> tuple[pd.Categorical, pd.Categorical]:
@@ -115,7 +104,7 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     if prefix:
         text = pc.binary_join_element_wise(prefix, text, "")
     ids = pd.Index(text.to_numpy(zero_copy_only=False), dtype=object)
-    _mark_in_order(ids)
+    remember(ids, _IN_ORDER, True)  # in the order of the number: the natural order
     dtype = pd.CategoricalDtype(ids)
     return (pd.Categorical.from_codes(cx, dtype=dtype, validate=False),
             pd.Categorical.from_codes(cy, dtype=dtype, validate=False))
@@ -239,7 +228,7 @@ def ids_in_order(*columns: pd.Series, all_used: bool = False) -> pd.Index | None
     if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
         return None
     ids = columns[0].cat.categories
-    if not _is_in_order(ids) or any(c.cat.categories is not ids for c in columns):
+    if not recall(ids, _IN_ORDER) or any(c.cat.categories is not ids for c in columns):
         return None
     return ids if all_used else _used_ids(columns)
 

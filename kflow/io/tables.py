@@ -398,8 +398,7 @@ def _plain_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
                               pa.float64())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
-    out = numbers.to_numpy() if isinstance(numbers, pa.ChunkedArray) else numbers.to_numpy(
-        zero_copy_only=False)
+    out = numbers.to_numpy(zero_copy_only=False)
     if not out.flags.writeable:  # a view of Arrow's buffer (one chunk): copied to be written
         out = out.copy()
     finite = np.isfinite(out)
