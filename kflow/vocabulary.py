@@ -158,11 +158,19 @@ def numbers_after(text, prefix: str):
     """The numbers written after ``prefix`` in every cell of an Arrow text array, and how many
     digits each has, when every cell is the prefix followed by 1 to 18 ASCII digits; None
     otherwise. Leading zeros are allowed: "007" is 7 with 3 digits."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if prefix and not prefix.isascii():
+        return None
+    if len(text) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if isinstance(text, pa.Array) and not text.null_count and text.type in (
+            pa.string(), pa.large_string()):
+        return _numbers_from_bytes(text, prefix)
     if prefix:
-        if not prefix.isascii() or not pc.all(pc.starts_with(text, prefix)).as_py():
+        if not pc.all(pc.starts_with(text, prefix)).as_py():
             return None
         text = pc.utf8_slice_codeunits(text, len(prefix))
     length = pc.binary_length(text).to_numpy()
@@ -170,6 +178,36 @@ def numbers_after(text, prefix: str):
     if length.max() > 18 or not pc.all(pc.ascii_is_decimal(text)).as_py():
         return None
     return pc.cast(text, pa.int64()).to_numpy(), length
+
+
+def _numbers_from_bytes(text, prefix: str):
+    """:func:`numbers_after` of an Arrow text array without missing cells, read from its byte
+    buffers: the prefix is checked at the start of each cell and overwritten with zeros in a copy
+    of the characters, every other byte is checked to be a digit, and the cells are then cast to
+    integers as they stand ("F123" is read as "0123"). No sliced copy of the text is made."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, width = len(text), len(prefix)
+    kind = np.int64 if text.type == pa.large_string() else np.int32
+    ends = np.frombuffer(text.buffers()[1], dtype=kind)[text.offset: text.offset + n + 1]
+    length = np.diff(ends).astype(np.int64, copy=False) - width
+    if length.min() < 1 or length.max() > 18:
+        return None
+    lo, hi = int(ends[0]), int(ends[-1])
+    chars = np.frombuffer(text.buffers()[2], dtype=np.uint8)[lo:hi].copy()
+    starts = ends[:-1] - lo
+    for k, byte in enumerate(prefix.encode("ascii")):
+        if not (chars[starts + k] == byte).all():
+            return None
+        chars[starts + k] = ord("0")
+    # Digits only (no sign, no "0x", which a cast would read).
+    if ((chars - np.uint8(ord("0"))) > 9).any():
+        return None
+    digits = pa.Array.from_buffers(text.type, n, [None, pa.py_buffer(ends - lo if lo else ends),
+                                                  pa.py_buffer(chars)])
+    return pc.cast(digits, pa.int64()).to_numpy(), length
 
 
 def leading_zeros(numbers, length):

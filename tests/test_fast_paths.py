@@ -245,3 +245,33 @@ def test_a_missing_cell_is_not_an_empty_one():
 
     column = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(["", None, "x"])))
     assert empty_cells(column).tolist() == [True, False, False]
+
+
+def _numbers_cell_by_cell(cells: list[str], prefix: str):
+    """numbers_after's rule read cell by cell: the prefix, then 1 to 18 ASCII digits."""
+    rest = [c[len(prefix):] for c in cells]
+    if not all(c.startswith(prefix) and 1 <= len(r) <= 18 and r.isascii() and r.isdigit()
+               for c, r in zip(cells, rest, strict=True)):
+        return None
+    return [[int(r) for r in rest], [len(r) for r in rest]]
+
+
+@SETTINGS
+@given(cells=st.lists(st.one_of(
+           st.builds(lambda p, d: p + d, st.sampled_from(["F", "", "FG", "G", "é"]),
+                     st.text(alphabet="0123456789", max_size=20)),
+           st.text(alphabet="F0179 +-x\u0663", max_size=6)), max_size=8),
+       prefix=st.sampled_from(["F", "", "FG"]), start=st.integers(0, 3), large=st.booleans())
+def test_numbers_from_the_bytes_are_the_numbers_read_cell_by_cell(cells, prefix, start, large):
+    import pyarrow as pa
+
+    kind = pa.large_string() if large else pa.string()
+    text = pa.array(cells, kind).slice(min(start, len(cells)))  # bytes outside its cells
+    expected = _numbers_cell_by_cell(text.to_pylist(), prefix)
+    for found in (V.numbers_after(text, prefix),  # from the bytes
+                  V.numbers_after(pa.chunked_array([text], kind), prefix)):  # by Arrow's kernels
+        if expected is None:
+            assert found is None
+        else:
+            assert found is not None
+            assert [found[0].tolist(), found[1].tolist()] == expected

@@ -718,7 +718,9 @@ def test_a_column_of_other_ids_stops_the_reading_of_the_other():
 
     numbered = pa.chunked_array([pa.array(["F1", "F2"]), pa.array(["F3"])])
     stop = threading.Event()
-    assert _numbers_after(numbered, "F", stop).tolist() == [1, 2, 3] and not stop.is_set()
+    numbers, least, greatest = _numbers_after(numbered, "F", stop)
+    assert numbers.tolist() == [1, 2, 3] and (least, greatest) == (1, 3)
+    assert not stop.is_set()
     assert _numbers_after(pa.chunked_array([pa.array(["F007"])]), "F", stop) is None
     assert stop.is_set()  # the other column's reading ends at its next chunk
     assert _numbers_after(numbered, "F", stop) is None
