@@ -159,8 +159,11 @@ def test_plain_utf8_bytes_read_as_the_decoded_text_is(tmp_path_factory, rows, bo
     if isinstance(general[0], str):
         assert fast == general
         return
-    assert list(fast[1]) == list(general[1]) and fast[2:] == general[2:]
+    assert list(fast[1]) == list(general[1]) and fast[2:4] == general[2:4]
     assert (fast[0].astype(object).to_numpy() == general[0].astype(object).to_numpy()).all()
+    if fast[4]:  # nothing to trim, as found from the bytes: every cell is its own strip
+        cells = general[0].astype(object).to_numpy().ravel()
+        assert all(c == c.strip() for c in cells)
 
 
 @SETTINGS
@@ -275,3 +278,18 @@ def test_numbers_from_the_bytes_are_the_numbers_read_cell_by_cell(cells, prefix,
         else:
             assert found is not None
             assert [found[0].tolist(), found[1].tolist()] == expected
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(st.text(alphabet="ab1 \t\x0b\x1c\x1fé\u3000", max_size=4),
+                              min_size=2, max_size=2), min_size=1, max_size=6),
+       sep=st.sampled_from([",", ";", "\t"]))
+def test_a_file_with_nothing_to_trim_has_no_cell_with_surrounding_whitespace(rows, sep):
+    from kflow.io.text import _nothing_to_trim
+
+    rows = [[c.replace(sep, "") for c in r] for r in rows]  # plain cells hold no separator
+    raw = "\n".join(sep.join(r) for r in rows).encode("utf-8")
+    if _nothing_to_trim(raw, sep):
+        assert all(c == c.strip() for r in rows for c in r)
+    if all(c.isascii() and c.isalnum() for r in rows for c in r if c):
+        assert _nothing_to_trim(raw, sep)  # letters and digits only: found so from the bytes

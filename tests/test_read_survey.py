@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import DATASETS
@@ -641,6 +642,8 @@ def test_two_id_columns_share_one_table_of_ids(shape):
         (["00", "0"], ["1", "2"], False),
         (["É1", "É2"], ["É1", "É3"], False),  # a prefix beyond ASCII
         (["F1", "F1234567890123456789"], ["F1", "F2"], False),  # more digits than int64 holds
+        (["F3", "F1"], ["F2", "F3"], True),  # every number of the range used
+        (["5000000001", "5000000000"], ["5000000002", "5000000000"], True),  # beyond 32 bits
     ],
 )
 def test_ids_coded_through_their_numbers_only_when_id_and_number_stand_for_each_other(
@@ -653,6 +656,8 @@ def test_ids_coded_through_their_numbers_only_when_id_and_number_stand_for_each_
     assert list(first.astype(object)) == source
     assert list(second.astype(object)) == target
     assert first.categories is second.categories and first.categories.is_unique
+    assert first.dtype == pd.CategoricalDtype(first.categories)  # the unchecked table is one
+    assert first.dtype.ordered is False
     if numbered:  # the table of ids is in natural order, by either coding path
         assert list(first.categories) == sorted(set(source) | set(target), key=V.natural_key)
         assert codes_module.ids_in_order(pd.Series(first), pd.Series(second)) is first.categories
@@ -724,3 +729,26 @@ def test_a_column_of_other_ids_stops_the_reading_of_the_other():
     assert _numbers_after(pa.chunked_array([pa.array(["F007"])]), "F", stop) is None
     assert stop.is_set()  # the other column's reading ends at its next chunk
     assert _numbers_after(numbered, "F", stop) is None
+
+
+def test_numbers_beyond_32_bits_are_read_as_64():
+    import pyarrow as pa
+
+    from kflow.io.codes import _numbers_after
+
+    numbers, least, greatest = _numbers_after(
+        pa.chunked_array([pa.array(["F7", "F2"]), pa.array(["F9999999999", "F3"])]), "F")
+    assert numbers.dtype == np.int64 and numbers.tolist() == [7, 2, 9999999999, 3]
+    assert (least, greatest) == (2, 9999999999)
+    small, _, _ = _numbers_after(pa.chunked_array([pa.array(["F7", "F2"])]), "F")
+    assert small.dtype == np.int32
+
+
+def test_table_of_distinct_ids_without_pandas_unchecked_constructor(monkeypatch):
+    from kflow.io.codes import distinct_dtype
+
+    ids = pd.Index(["F1", "F2", "F10"], dtype=object)
+    checked = pd.CategoricalDtype(ids)
+    assert distinct_dtype(ids) == checked
+    monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath")
+    assert distinct_dtype(ids) == checked

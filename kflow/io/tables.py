@@ -108,15 +108,16 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _as_text(frame: pd.DataFrame, trimmed: bool = False) -> pd.DataFrame:
     """Turn every cell into trimmed text, writing integral floats without '.0'. The columns are
-    pandas' Arrow-backed text ("str"), so that the checks that follow are vectorized."""
+    pandas' Arrow-backed text ("str"), so that the checks that follow are vectorized.
+    ``trimmed``: no text cell has surrounding whitespace (known from the file's bytes)."""
     out = {}
     for i, name in enumerate(frame.columns):
         col = frame[name]
         if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
             text = col.fillna("")
-            if needs_trim(col):
+            if not trimmed and needs_trim(col):
                 text = text.str.strip()
         elif pd.api.types.is_integer_dtype(col.dtype) and not col.isna().any():
             text = col.astype(str)
@@ -136,8 +137,9 @@ def _split_header(
     encoding: str | None = None,
     sep: str | None = None,
     allow_empty: bool = False,
+    trimmed: bool = False,
 ) -> Table:
-    cells = _as_text(frame)
+    cells = _as_text(frame, trimmed)
     del frame
     # Rows whose every cell is empty, column by column (no table of millions of flags); the
     # filled cells are counted only on the rows that may be a title or the header.
@@ -291,9 +293,9 @@ def _load_table(
         raise SurveyError(f"{label}: is a folder; give the {what} file inside it.")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        frame, lines, used_encoding, used_sep = read_text(path, label, encoding, sep)
+        frame, lines, used_encoding, used_sep, trimmed = read_text(path, label, encoding, sep)
         return _split_header(frame, lines, label, "line", used_encoding, used_sep,
-                             allow_empty=allow_empty)
+                             allow_empty=allow_empty, trimmed=trimmed)
     if suffix in EXCEL_SUFFIXES:
         if path.stat().st_size == 0:
             raise SurveyError(f"{label}: the file is empty. Check that the right file was given.")

@@ -95,7 +95,9 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 def read_text(path: Path, label: str, encoding: str | None, sep: str | None):
     """The cells of a delimited text file as one text column per field (the header row among
-    them), the line each record starts on, and the encoding and separator used."""
+    them), the line each record starts on, the encoding and separator used, and whether no
+    cell can have surrounding whitespace (known from the bytes of a plain file; False when it
+    was not looked for)."""
     raw = path.read_bytes()
     if encoding is None:
         plain = _read_plain_utf8(raw, path.suffix.lower(), sep)
@@ -131,7 +133,7 @@ def read_text(path: Path, label: str, encoding: str | None, sep: str | None):
     lines = _record_lines(text, used_sep, len(frame))
     line_numbers = range(lead + 1, lead + len(frame) + 1) if lines is None else [
         lead + n for n in lines]
-    return frame, line_numbers, used_encoding, used_sep
+    return frame, line_numbers, used_encoding, used_sep, False
 
 
 def _read_plain_utf8(raw: bytes, suffix: str, sep: str | None):
@@ -159,7 +161,21 @@ def _read_plain_utf8(raw: bytes, suffix: str, sep: str | None):
         return None
     frame = frame.fillna("")
     encoding = "utf-8-sig" if start else "utf-8"
-    return frame, range(lead + 1, lead + len(frame) + 1), encoding, used_sep
+    return (frame, range(lead + 1, lead + len(frame) + 1), encoding, used_sep,
+            _nothing_to_trim(raw, used_sep))
+
+
+# The ASCII bytes str.strip removes, other than the line break: tab, vertical tab, form feed,
+# carriage return, the separators \x1c-\x1f and the space.
+_ASCII_SPACES = tuple(bytes([b]) for b in (9, 11, 12, 13, 28, 29, 30, 31, 32))
+
+
+def _nothing_to_trim(raw: bytes, sep: str) -> bool:
+    """Whether no cell of a plain file (no quotes: a cell holds no separator and no line break)
+    can begin or end with whitespace: the file is ASCII and has no whitespace byte other than
+    line breaks and the separator. A few scans of the bytes at memory speed (0.2 s for 14 M
+    rows), where checking the ends of every cell of every column takes twice as long."""
+    return raw.isascii() and not any(b in raw for b in _ASCII_SPACES if b != sep.encode())
 
 
 def _read_delimited(text: str | memoryview, sep: str, first: str | None = None
