@@ -587,3 +587,37 @@ def test_several_relations_without_waves_give_one_long_table():
     # counted by hand: advice A -> B, A -> C, B -> C; trust C -> A
     assert c.loc["advice"]["out_degree"].tolist() == [2.0, 1.0, 0.0]
     assert c.loc["trust"]["out_degree"].tolist() == [0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("k", [None, 20])
+def test_betweenness_in_two_halves_of_the_sources_is_the_whole(monkeypatch, k):
+    # Betweenness adds up over sources: the halves (the second in a forked child, or both here)
+    # give what one call of igraph gives, and the same numbers whichever way they ran.
+    import importlib
+
+    import networkx as nx
+
+    import kflow._forked as forking
+
+    centrality_module = importlib.import_module("kflow.measures.centrality")
+    s = kflow.datasets.load_network("lazega_advice")
+    whole = kflow.centrality(s, measures=["betweenness_raw"], k=k, seed=7)
+    monkeypatch.setattr(centrality_module, "_SPLIT_WORK", 0)
+    started = []
+
+    class Counted(forking.ForkedTask):
+        def __init__(self, *args):
+            started.append(args)
+            super().__init__(*args)
+
+    monkeypatch.setattr(forking, "ForkedTask", Counted)
+    forked = kflow.centrality(s, measures=["betweenness_raw"], k=k, seed=7)
+    assert len(started) == (1 if forking.fork_allowed() else 0)
+    monkeypatch.setattr(forking, "fork_allowed", lambda: False)
+    here = kflow.centrality(s, measures=["betweenness_raw"], k=k, seed=7)
+    pd.testing.assert_frame_equal(forked, here, check_exact=True)
+    pd.testing.assert_frame_equal(forked, whole, check_exact=False, rtol=1e-12)
+    if k is None:  # and networkx, computing it its own way
+        reference = nx.betweenness_centrality(s.to_networkx(), normalized=False)
+        np.testing.assert_allclose(forked["betweenness_raw"].loc[list(reference)],
+                                   list(reference.values()))

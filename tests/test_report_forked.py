@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kflow
-from kflow.reporting.forked import ForkedTask, fork_allowed
+from kflow._forked import ForkedTask, fork_allowed
 
 FAST = {"n_resamples": 30, "n_permutations": 99}
 

@@ -18,7 +18,7 @@ def progress_bar(enabled: bool):
 
     class Bar(tqdm):
         # No monitor thread: the bar moves once per step, and a second thread would keep the
-        # report from running its resampling in a forked process (kflow.reporting.forked).
+        # report from running its resampling in a forked process (kflow._forked).
         monitor_interval = 0
 
     bar = Bar(total=N_STEPS, file=sys.stderr, unit="step", ascii=" #", ncols=80,

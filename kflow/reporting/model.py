@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from kflow import vocabulary as V
+from kflow._forked import ForkedTask
 from kflow.exceptions import SurveyError
-from kflow.reporting.forked import ForkedTask
 from kflow.survey import Survey
 
 
@@ -135,7 +135,7 @@ class Context:
 
     def start_all(self, tasks: dict[str, tuple[Any, tuple, dict]]) -> None:
         """Start computations (key -> function, arguments, keyword arguments): each in a forked
-        process when the report may fork (see :mod:`kflow.reporting.forked`), else each as
+        process when the report may fork (see :mod:`kflow._forked`), else each as
         :meth:`start` does."""
         if self.fork and tasks:
             # One child each: the longest (the permutation tests) does not wait for the others.

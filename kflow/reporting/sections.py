@@ -18,6 +18,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from kflow import vocabulary as V
+from kflow._forked import fork_allowed, in_child
 from kflow.exceptions import KflowError
 from kflow.measures.openness import external_openness
 from kflow.measures.summary import network_summary
@@ -31,7 +32,6 @@ from kflow.reporting.describe import (
     ties_files,
 )
 from kflow.reporting.findings import add_findings, brokerage_alert
-from kflow.reporting.forked import fork_allowed, in_child
 from kflow.reporting.large import PATH_SOURCES, PATHS_EXACT_FIRMS, SOCIOGRAM_FIRMS, backbone
 from kflow.reporting.model import (
     Context,
@@ -415,7 +415,7 @@ def build_model(
         facts=[],
     )
     # The resampling runs in a forked process where that is safe, else on a worker thread
-    # (kflow.reporting.forked); either way beside the figures, with the same results.
+    # (kflow._forked); either way beside the figures, with the same results.
     ctx.fork = fork_allowed()
     try:
         # One thread of linear algebra in each process or thread of the report: they already

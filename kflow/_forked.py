@@ -1,23 +1,26 @@
-"""The report's resampling computations in forked processes, beside the figures.
+"""Computations in forked processes, on the other cores.
 
-Role stability and the positions-and-upgrading statistics (thousands of resamples and
-permutations) take about as long as drawing the figures. In one process the two share one
-interpreter and, on a thread, take turns at it; in forked children they run on the other cores.
-Each computation gets a child of its own, which inherits the survey and the report's state as
-they are when it starts (nothing is copied or pickled on the way in) and sends its result back,
-pickled, as soon as it is ready.
+Two kinds of work use them. The report's resampling (role stability and the
+positions-and-upgrading statistics: thousands of resamples and permutations) takes about as long
+as drawing the figures; in one process the two share one interpreter and, on a thread, take
+turns at it. Path measures of a large network (betweenness from thousands of source firms) are
+split into two halves of the sources, one of them computed in a child
+(:func:`kflow.measures.centrality.centrality`). Each computation gets a child of its own, which
+inherits the survey and the caller's state as they are when it starts (nothing is copied or
+pickled on the way in) and sends its result back, pickled, as soon as it is ready.
 
 A fork is used only where it is safe: on Linux, from a process whose only Python thread is the
-one making the report, and not from a daemonic process (which may not have children). A thread
+one asking, and not from a daemonic process (which may not have children). A thread
 that holds a lock when the process forks (a notebook's output stream, say) would leave it held
 in the child for good, so a notebook kernel, a web server or any program with threads of its
-own gets the worker thread instead (:class:`kflow.reporting.model.Context`), as do other
-platforms and systems where no process can be forked (some containers have no semaphores for
-multiprocessing). Each computation draws from its own generator seeded by the options, so the
-results, and the report, are the same bytes whichever way they ran.
+own computes in its own process instead (the report on a worker thread,
+:class:`kflow.reporting.model.Context`), as do other platforms and systems where no process can
+be forked (some containers have no semaphores for multiprocessing). Each resampling draws from
+its own generator seeded by the options, and the halves of a path measure are added in the same
+order, so the results, and the report, are the same bytes whichever way they ran.
 
 A computation that fails or warns in the child, or a child that stops without sending it, is run
-again in the report's process: a failure then raises, and a warning is given, exactly where and
+again in the calling process: a failure then raises, and a warning is given, exactly where and
 as it would have been.
 """
 
@@ -45,7 +48,7 @@ def in_child() -> bool:
 
 
 def fork_allowed() -> bool:
-    """Whether the report may fork a child for its computations (see the module's notes)."""
+    """Whether a child may be forked for a computation (see the module's notes)."""
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -100,7 +103,7 @@ class ForkedTask:
                 return False, None
 
     def close(self) -> None:
-        """Stop the child if it still runs (the report ended early) and release its queue."""
+        """Stop the child if it still runs (the caller ended early) and release its queue."""
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
@@ -110,7 +113,7 @@ class ForkedTask:
 
 def _run(compute: Callable[..., Any], args: tuple, kwargs: dict, results) -> None:
     """The child: the computation, its result sent at once; or, when it failed or warned, that
-    it is to be run again in the report's process (which then raises or warns as it would
+    it is to be run again in the calling process (which then raises or warns as it would
     have)."""
     global _IN_CHILD
     _IN_CHILD = True
@@ -121,6 +124,6 @@ def _run(compute: Callable[..., Any], args: tuple, kwargs: dict, results) -> Non
             value = compute(*args, **kwargs)
         if not caught:
             message = (True, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except BaseException:  # whatever it was, it is raised again in the report
+    except BaseException:  # whatever it was, it is raised again by the caller
         pass
     results.put(message)
