@@ -70,6 +70,7 @@ class ForkedTask:
 
     def __init__(self, compute: Callable[..., Any], args: tuple = (), kwargs: dict | None = None):
         self.compute, self.args, self.kwargs = compute, args, dict(kwargs or {})
+        self._sent = False  # whether the child's result arrived
         context = multiprocessing.get_context("fork")
         self._queue = context.Queue()
         self._process = context.Process(
@@ -85,6 +86,7 @@ class ForkedTask:
         """The result as the child sent it, or computed here when the child failed or warned
         at it, or stopped before sending it."""
         done, payload = self._receive()
+        self._sent = done
         if done:
             return pickle.loads(payload)
         return self.compute(*self.args, **self.kwargs)
@@ -103,10 +105,14 @@ class ForkedTask:
                 return False, None
 
     def close(self) -> None:
-        """Stop the child if it still runs (the caller ended early) and release its queue."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        """Stop the child if it still runs (the caller ended early) and release its queue. A
+        child that has sent its result is ending on its own and is not waited for: tearing
+        down a copy of a large process takes a few milliseconds, and multiprocessing collects
+        the ended child at its next fork or when the program ends."""
+        if not self._sent:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
         self._queue.close()
         self._queue.join_thread()
 
