@@ -215,23 +215,30 @@ def _sorted_with_weights(keys: list[tuple[np.ndarray, int]], weight: np.ndarray
     if sum(bits) > 62:
         return None
     # Packed and read back in place, each key cast as it is read or written (no temporary
-    # copy of a column of millions of rows).
+    # copy of a column of millions of rows). The values' steps are read back into their own
+    # array, and the sorted values written over the packed integers once every key is out of
+    # them: two arrays of millions of rows fewer to allocate (each newly touched page of a
+    # large array costs more than the pass that fills it).
     packed = np.zeros(len(weight), dtype=np.int64)
     for (key, _), width in zip([*keys, (steps, 0)], bits, strict=True):
         if width:
             np.left_shift(packed, width, out=packed)
             np.bitwise_or(packed, key, out=packed, casting="unsafe")
-    del steps
     packed.sort()
+    width = bits[-1]
+    if width:  # (else every value is the least: its steps are all 0 already)
+        np.bitwise_and(packed, (1 << width) - 1, out=steps)
+        np.right_shift(packed, width, out=packed)
     parts = []
-    for (key, _), width in zip([*keys, (weight, 0)][::-1], bits[::-1], strict=True):
-        dtype = key.dtype if key is not weight else np.int64
-        digit = np.zeros(len(packed), dtype=dtype)
+    for (key, _), width in zip(keys[::-1], bits[-2::-1], strict=True):
+        digit = np.zeros(len(packed), dtype=key.dtype)
         if width:
             np.bitwise_and(packed, (1 << width) - 1, out=digit, casting="unsafe")
             np.right_shift(packed, width, out=packed)
-        parts.append(digit if key is not weight else np.add(digit, lo, dtype=float))
-    return parts[:0:-1], parts[0]
+        parts.append(digit)
+    values = packed.view(np.float64)
+    np.add(steps, lo, out=values, casting="unsafe")
+    return parts[::-1], values
 
 
 def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
