@@ -293,3 +293,63 @@ def test_a_file_with_nothing_to_trim_has_no_cell_with_surrounding_whitespace(row
         assert all(c == c.strip() for r in rows for c in r)
     if all(c.isascii() and c.isalnum() for r in rows for c in r if c):
         assert _nothing_to_trim(raw, sep)  # letters and digits only: found so from the bytes
+
+
+@SETTINGS
+@given(ties=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(-1, 3)),
+                     min_size=1, max_size=30),
+       relations=st.sampled_from([None, ["advice"], ["advice", "trust"]]),
+       duplicates=st.sampled_from(["max", "sum", "last", "error"]),
+       negative=st.sampled_from(["error", "drop"]), seed=st.integers(0, 2**16))
+def test_ties_sorted_once_to_find_repeats_read_as_without_that_sort(
+        tmp_path_factory, ties, relations, duplicates, negative, seed):
+    # The sort that finds repeated ties also orders the survey's ties (one relation, no wave,
+    # ids coded against the roster); without it the reader merges, drops and orders as always.
+    import kflow
+    import kflow.io.ties as ties_module
+
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(ties, columns=["source", "target", "weight"])
+    frame[["source", "target"]] = "F" + frame[["source", "target"]].astype(str)
+    if relations:
+        frame["relation"] = rng.choice(relations, len(frame))
+    path = tmp_path_factory.mktemp("ties") / "ties.csv"
+    frame.to_csv(path, index=False)
+
+    def read(sorted_once: bool):
+        saved = ties_module.presorted
+        if not sorted_once:
+            ties_module.presorted = lambda records: None
+        try:
+            s = kflow.read_survey(path, orientation="flow", duplicates=duplicates,
+                                  negative=negative)
+        except kflow.KflowError as exc:
+            return type(exc).__name__, str(exc)
+        finally:
+            ties_module.presorted = saved
+        return s.ties, s.validation.dropped, s.firm_ids
+
+    once, general = read(True), read(False)
+    if isinstance(general[0], str):
+        assert once == general
+        return
+    pd.testing.assert_frame_equal(once[0], general[0])
+    pd.testing.assert_frame_equal(once[1], general[1])
+    assert once[2] == general[2]
+
+
+def test_packed_ties_find_repeats_and_leave_out_a_value():
+    from kflow.io.tieorder import pack_sorted
+
+    keys = [(np.array([2, 0, 1, 0], np.int32), 3), (np.array([1, 1, 0, 1], np.int32), 3)]
+    packed = pack_sorted(keys, np.array([1.0, 0.0, 3.0, 2.0]))
+    assert packed.repeats()  # (0, 1) twice, with other values
+    packed = pack_sorted([keys[0], (np.array([1, 2, 0, 0], np.int32), 3)],  # distinct
+                            np.array([1.0, 0.0, 3.0, 2.0]))
+    assert not packed.repeats()
+    (first, second), values = packed.without_value(0.0).unpack()
+    assert first.tolist() == [0, 1, 2] and second.tolist() == [0, 0, 1]
+    assert values.tolist() == [2.0, 3.0, 1.0]
+    # values a cast to integers would not keep: left to the general path
+    assert pack_sorted(keys, np.array([1e308, 1e308, 1.0, 1.0])) is None
+    assert pack_sorted(keys, np.array([np.nan, 1.0, 1.0, 1.0])) is None

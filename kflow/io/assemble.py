@@ -17,6 +17,7 @@ from kflow.exceptions import SurveyError
 from kflow.io._common import Drops, combined_key
 from kflow.io.codes import distinct
 from kflow.io.tables import Table
+from kflow.io.tieorder import PackedTies, pack_sorted
 from kflow.io.ties import TieRecords
 from kflow.survey import Survey, ValidationReport
 
@@ -58,7 +59,7 @@ def assemble_survey(
     # The firms index itself (object dtype): its hash table, built for the lookups below, is
     # the one the measures use later.
     order = firms_out.index
-    ties_out = finish_ties(ties.records, order, ties.has_wave)
+    ties_out = finish_ties(ties.records, order, ties.has_wave, ties.presorted)
     ext_out, ext_firms = finish_external(ext, order, options.get("external_positions"))
     non = firms_out.index[~firms_out[V.RESPONDENT].to_numpy(dtype=bool)].tolist()
     if non:
@@ -149,13 +150,22 @@ def finish_firms(roster: pd.DataFrame, ordered: bool = False) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> TieCodes:
+def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool,
+                presorted: PackedTies | None = None) -> TieCodes:
     """The ties in report order: relation, wave (natural order), source and target (roster
     order), as codes: positions into the roster ``order`` and into the relation and wave
-    labels (the Survey builds its text table from them when it is first read)."""
+    labels (the Survey builds its text table from them when it is first read).
+
+    ``presorted``: the records already sorted by source and target code with their values
+    (:func:`kflow.io.tieorder.presorted`, one relation, no wave); used when the codes are the
+    roster positions, which makes that sort the report order."""
     n = len(order)
-    source, target = _ranks(records[V.SOURCE], records[V.TARGET], order)
+    source, target, same = _ranks(records[V.SOURCE], records[V.TARGET], order)
     rel_codes, relations = _codes(records[V.RELATION], sort=True)
+    if presorted is not None and same and not has_wave and len(relations) == 1:
+        (source, target), weight = presorted.unpack()
+        rel_codes = np.zeros(len(source), dtype=rel_codes.dtype)
+        return TieCodes(order, source, target, weight, rel_codes, relations, None, None)
     keys = [(rel_codes, len(relations))]
     wave_codes = waves = None
     if has_wave:
@@ -187,65 +197,21 @@ def finish_ties(records: pd.DataFrame, order: pd.Index, has_wave: bool) -> TieCo
     return TieCodes(order, source, target, weight, rel_codes, relations, wave_codes, waves)
 
 
-# Tie values coded into the sort key: whole numbers spanning fewer than this many values.
-_FEW_VALUES = 2**16
-
-
 def _sorted_with_weights(keys: list[tuple[np.ndarray, int]], weight: np.ndarray
                          ) -> tuple[list[np.ndarray], np.ndarray] | None:
     """The keys and the tie values sorted by the keys, the first key first, when the values are
-    whole numbers of a short range (answers on a rating scale) and every key fits, with them, in
-    one 63-bit integer: each key takes the bits its number of values needs and the value the
-    lowest bits; the packed integers are sorted (several times faster than finding the order of
-    millions of rows and moving every column by it) and each key is read back from its bits.
-    The keys are distinct (repeats are merged before), so the order is the one
-    :func:`_order_of` gives. None otherwise."""
-    if len(weight) == 0:
-        return None
-    lo, hi = float(weight.min()), float(weight.max())
-    if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < _FEW_VALUES):
-        return None
-    steps = weight.astype(np.int64)
-    if not (steps == weight).all():  # not whole numbers
-        return None
-    steps -= int(lo)
-    # A key with one value (one relation, one wave) takes no bits.
-    bits = [(max(int(size), 1) - 1).bit_length() for _, size in keys] + [
-        int(hi - lo).bit_length()]
-    if sum(bits) > 62:
-        return None
-    # Packed and read back in place, each key cast as it is read or written (no temporary
-    # copy of a column of millions of rows). The values' steps are read back into their own
-    # array, and the sorted values written over the packed integers once every key is out of
-    # them: two arrays of millions of rows fewer to allocate (each newly touched page of a
-    # large array costs more than the pass that fills it).
-    packed = np.zeros(len(weight), dtype=np.int64)
-    for (key, _), width in zip([*keys, (steps, 0)], bits, strict=True):
-        if width:
-            np.left_shift(packed, width, out=packed)
-            np.bitwise_or(packed, key, out=packed, casting="unsafe")
-    packed.sort()
-    width = bits[-1]
-    if width:  # (else every value is the least: its steps are all 0 already)
-        np.bitwise_and(packed, (1 << width) - 1, out=steps)
-        np.right_shift(packed, width, out=packed)
-    parts = []
-    for (key, _), width in zip(keys[::-1], bits[-2::-1], strict=True):
-        digit = np.zeros(len(packed), dtype=key.dtype)
-        if width:
-            np.bitwise_and(packed, (1 << width) - 1, out=digit, casting="unsafe")
-            np.right_shift(packed, width, out=packed)
-        parts.append(digit)
-    values = packed.view(np.float64)
-    np.add(steps, lo, out=values, casting="unsafe")
-    return parts[::-1], values
+    whole numbers of a short range and every key fits, with them, in one 63-bit integer (see
+    :mod:`kflow.io.tieorder`). The keys are distinct (repeats are merged before), so the order
+    is the one :func:`_order_of` gives. None otherwise."""
+    packed = pack_sorted(keys, weight)
+    return None if packed is None else packed.unpack()
 
 
 def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
-           ) -> tuple[np.ndarray, np.ndarray]:
+           ) -> tuple[np.ndarray, np.ndarray, bool]:
     """The position in ``order`` of each id of two columns, looking up each distinct id once
     (once for both columns when they are coded against one table of ids; 32-bit positions when
-    they fit)."""
+    they fit), and whether both columns' codes are those positions."""
     codes, ids = _codes(first)
     other, extra = _codes(second)
     narrow = np.int32 if len(order) < 2**31 else np.int64
@@ -256,7 +222,8 @@ def _ranks(first: pd.Series, second: pd.Series, order: pd.Index
         # coded against the roster itself: the codes are the positions
         return found.astype(narrow, copy=False) if where is None else where[found]
 
-    return placed(codes, position), placed(other, elsewhere)
+    same = position is None and elsewhere is None
+    return placed(codes, position), placed(other, elsewhere), same
 
 
 def _positions(distinct, order: pd.Index) -> np.ndarray | None:

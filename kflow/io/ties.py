@@ -39,6 +39,7 @@ from kflow.io.codes import (
     shared_ids,
 )
 from kflow.io.tables import Table, load_table, parse_numbers
+from kflow.io.tieorder import PackedTies, presorted
 from kflow.vocabulary import PAIR_DEFAULTS, WEIGHT_DEFAULTS
 
 __all__ = ["TieRecords", "orient", "read_ties"]
@@ -61,6 +62,9 @@ class TieRecords:
     #: the firms the ties name: a set, or, when the ids were coded through their numbers, an
     #: Index in natural order (the table the ties are coded against when every id is used)
     named_ids: set[str] | pd.Index
+    #: the records sorted by source and target code with their values, when the reading
+    #: sorted them so to find repeated ties (:func:`kflow.io.tieorder.presorted`)
+    presorted: PackedTies | None = None
 
     @property
     def named(self) -> set[str]:
@@ -190,15 +194,24 @@ def _read_one(
 
     # Duplicates are merged (or refused) before zeros are dropped: a 0 and a 3 for the same tie
     # are two answers to one question, not one answer.
-    records = merge_duplicates(records, key, options["duplicates"], table, drops, what, describe)
+    # One sort finds repeated ties and, for the usual national file, orders the survey's ties.
+    ordered = presorted(records)
+    if ordered is None or ordered.repeats():
+        ordered = None
+        records = merge_duplicates(records, key, options["duplicates"], table, drops, what,
+                                   describe)
     check_weights(records, table, None)
+    before = len(records)
     records = drop_zeros(records, table, drops, what)
+    if ordered is not None and len(records) < before:
+        ordered = ordered.without_value(0.0)
     # Every drop is reported: the cell text kept for the report is no longer needed.
     records = records.drop(columns=["value", "column"])
     records["src"] = np.zeros(len(records), dtype=np.int16)  # which input file (of the waves)
     layout_name = options.get("file_format") or ("matrix" if matrix else "edge list")
     return TieRecords(
-        [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named
+        [(what, table, layout_name)], records, matrix_ids, silent_rows, answered_by, named,
+        ordered,
     )
 
 
