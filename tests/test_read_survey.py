@@ -752,3 +752,33 @@ def test_table_of_distinct_ids_without_pandas_unchecked_constructor(monkeypatch)
     assert distinct_dtype(ids) == checked
     monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath")
     assert distinct_dtype(ids) == checked
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (["F1", "F2", "F3"], ["F3", "F4", "F1"]),  # every number of the range: codes by subtraction
+        (["F10", "F2", "F300"], ["F2", "F7", "F10"]),  # numbers with gaps
+        (["900000000001", "12"], ["12", "7"]),  # numbers far apart, hashed as integers
+    ],
+)
+def test_outside_firms_found_by_number_where_a_lookup_finds_them(source, target, monkeypatch):
+    from kflow.io.codes import ids_in_order, positions_in, shared_ids
+
+    first, second = shared_ids(pd.Series(source, dtype="str"), pd.Series(target, dtype="str"))
+    ids = ids_in_order(pd.Series(first), pd.Series(second), all_used=True)
+    assert ids is not None
+    prefix = "F" if source[0].startswith("F") else ""
+    wanted = [*ids, prefix + "5", prefix + "007", prefix + "0", "G2", prefix + "99999",
+              prefix + "12 ", "12", "F2"]
+    expected = pd.Index(list(ids), dtype=object).get_indexer(pd.Index(wanted, dtype=object))
+    assert positions_in(ids, np.array(wanted, dtype=object)).tolist() == expected.tolist()
+    # every wanted id of the table's shape: found by number (no lookup), the same positions
+    shaped = [w for w in wanted if w.startswith(prefix) and w[len(prefix):].isdigit()]
+    expected = pd.Index(list(ids), dtype=object).get_indexer(pd.Index(shaped, dtype=object))
+
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("looked up")
+
+    monkeypatch.setattr(pd.Index, "get_indexer", no_lookup)
+    assert positions_in(ids, np.array(shaped, dtype=object)).tolist() == expected.tolist()

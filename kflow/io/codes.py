@@ -16,10 +16,11 @@ from kflow._memo import recall, remember
 
 __all__ = [
     "arrow_text", "constant", "distinct", "distinct_dtype", "factorize", "ids_in_order",
-    "release_arrow_memory", "same_ids", "shared_ids",
+    "positions_in", "release_arrow_memory", "same_ids", "shared_ids",
 ]
 
-# What a table of ids coded through its numbers is remembered as (see kflow._memo).
+# What a table of ids coded through its numbers is remembered as (see kflow._memo): its
+# prefix and its numbers, in natural order.
 _IN_ORDER = "in natural order"
 
 
@@ -110,7 +111,7 @@ def _numbered_ids(first: pd.Series, second: pd.Series
     if prefix:
         text = pc.binary_join_element_wise(prefix, text, "")
     ids = pd.Index(text.to_numpy(zero_copy_only=False), dtype=object)
-    remember(ids, _IN_ORDER, True)  # in the order of the number: the natural order
+    remember(ids, _IN_ORDER, (prefix, values))  # in the order of the number: natural order
     dtype = distinct_dtype(ids)
     return (pd.Categorical.from_codes(cx, dtype=dtype, validate=False),
             pd.Categorical.from_codes(cy, dtype=dtype, validate=False))
@@ -240,6 +241,29 @@ def distinct(*columns: pd.Series) -> set[str]:
     if len(columns) > 1:
         return set().union(*(distinct(column) for column in columns))
     return set(np.asarray(columns[0].unique(), dtype=object).tolist())
+
+
+def positions_in(ids: pd.Index, wanted: np.ndarray) -> np.ndarray:
+    """The position in ``ids`` of each of the ``wanted`` ids (-1 when absent), as
+    ``ids.get_indexer`` gives it. A table of ids coded through their numbers is searched by
+    number (the wanted ids read as numbers after the table's prefix): no hash table of a
+    national network's millions of ids is built for a few hundred thousand outside ties."""
+    numbered = recall(ids, _IN_ORDER)
+    if numbered is not None and len(wanted):
+        import pyarrow as pa
+
+        prefix, values = numbered
+        text = pa.array(np.asarray(wanted, dtype=object), type=pa.string(), from_pandas=True)
+        found = None if text.null_count else V.numbers_after(text, prefix)
+        if found is not None:
+            numbers, length = found
+            at = np.searchsorted(values, numbers)
+            inside = at < len(values)
+            at[~inside] = 0
+            # the number is in the table, written as the table writes it (no leading zero)
+            hit = inside & (values[at] == numbers) & ~V.leading_zeros(numbers, length)
+            return np.where(hit, at, -1)
+    return ids.get_indexer(pd.Index(np.asarray(wanted, dtype=object), dtype=object))
 
 
 def ids_in_order(*columns: pd.Series, all_used: bool = False) -> pd.Index | None:

@@ -21,7 +21,7 @@ from kflow.io._common import (
     find_column,
     first_bad_at,
 )
-from kflow.io.codes import distinct
+from kflow.io.codes import distinct, positions_in
 from kflow.io.tables import Table, load_table, parse_numbers
 from kflow.io.ties import TieRecords
 from kflow.vocabulary import FALSE_WORDS, TRUE_WORDS
@@ -96,7 +96,7 @@ def _named_in_order(ties: TieRecords, ext: pd.DataFrame | None, options: dict
     if ids is None or ties.matrix_ids or ties.answered_by:
         return None
     if ext is not None and len(ext):
-        found = ids.get_indexer(pd.Index(ext[V.FIRM_ID].to_numpy(dtype=object), dtype=object))
+        found = positions_in(ids, ext[V.FIRM_ID].to_numpy(dtype=object))
         if (found < 0).any():
             return None
         options["external_positions"] = (ids, found)
