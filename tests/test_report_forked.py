@@ -4,6 +4,7 @@ failure of the child handled in the report's process."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -120,7 +121,7 @@ def test_a_child_that_stops_is_replaced_by_the_report_process():
         assert tasks.result() == "computed in the report's process"
     finally:
         tasks.close()
-    assert tasks._process.exitcode == 3
+    assert tasks.exitcode == 3
 
 
 @needs_fork
@@ -129,7 +130,7 @@ def test_closing_stops_a_child_still_at_work():
     start = time.perf_counter()
     tasks.close()
     assert time.perf_counter() - start < 10
-    assert not tasks._process.is_alive()
+    assert tasks.exitcode == -signal.SIGTERM  # stopped, and collected
 
 
 @needs_fork
@@ -154,3 +155,18 @@ def test_reading_an_edge_list_leaves_no_thread_behind(tmp_path):
     survey = kflow.read_survey(path, orientation="flow")
     assert survey.firm_ids == ["F1", "F2", "F3"]
     assert threading.active_count() == before
+
+
+@needs_fork
+def test_children_that_sent_their_result_are_collected_and_fork_no_further():
+    from kflow import _forked
+
+    for _ in range(3):
+        tasks = ForkedTask(fork_allowed)
+        try:
+            assert tasks.result() is False  # a child forks no child of its own
+        finally:
+            tasks.close()
+    time.sleep(0.5)
+    _forked._collect_ended()  # what the next fork does first
+    assert _forked._ENDING == []

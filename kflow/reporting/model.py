@@ -143,7 +143,7 @@ class Context:
                 for key, (compute, args, kwargs) in tasks.items():
                     self.forked[key] = ForkedTask(compute, args, kwargs)
                 return
-            except OSError:  # no process or semaphore to be had (some containers): the thread
+            except OSError:  # no process to be had (a limit on processes or memory): the thread
                 self.close_forked()
         for key, (compute, args, kwargs) in tasks.items():
             self.start(key, compute, *args, **kwargs)
