@@ -155,9 +155,15 @@ def id_prefix(firm_id: str) -> str:
 
 
 def numbers_after(text, prefix: str):
-    """The numbers written after ``prefix`` in every cell of an Arrow text array, and how many
-    digits each has, when every cell is the prefix followed by 1 to 18 ASCII digits; None
-    otherwise. Leading zeros are allowed: "007" is 7 with 3 digits."""
+    """The numbers written after ``prefix`` in every cell of an Arrow text array (or chunked
+    array), and how many digits each has, when every cell is the prefix followed by 1 to 18
+    ASCII digits; None otherwise (a missing cell among them). Leading zeros are allowed: "007"
+    is 7 with 3 digits.
+
+    Read from the byte buffers: the prefix is checked at the start of each cell and overwritten
+    with zeros in a copy of the characters, every other byte is checked to be a digit, and the
+    cells are then cast to integers as they stand ("F123" is read as "0123"), without a sliced
+    copy of the text."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -166,29 +172,13 @@ def numbers_after(text, prefix: str):
         return None
     if len(text) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if isinstance(text, pa.Array) and not text.null_count and text.type in (
-            pa.string(), pa.large_string()):
-        return _numbers_from_bytes(text, prefix)
-    if prefix:
-        if not pc.all(pc.starts_with(text, prefix)).as_py():
+    if isinstance(text, pa.ChunkedArray):
+        parts = [numbers_after(chunk, prefix) for chunk in text.chunks if len(chunk)]
+        if any(part is None for part in parts):
             return None
-        text = pc.utf8_slice_codeunits(text, len(prefix))
-    length = pc.binary_length(text).to_numpy()
-    # Digits only (no sign, no "0x", which a cast would read), 1 to 18 of them.
-    if length.max() > 18 or not pc.all(pc.ascii_is_decimal(text)).as_py():
+        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+    if text.null_count or text.type not in (pa.string(), pa.large_string()):
         return None
-    return pc.cast(text, pa.int64()).to_numpy(), length
-
-
-def _numbers_from_bytes(text, prefix: str):
-    """:func:`numbers_after` of an Arrow text array without missing cells, read from its byte
-    buffers: the prefix is checked at the start of each cell and overwritten with zeros in a copy
-    of the characters, every other byte is checked to be a digit, and the cells are then cast to
-    integers as they stand ("F123" is read as "0123"). No sliced copy of the text is made."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     n, width = len(text), len(prefix)
     kind = np.int64 if text.type == pa.large_string() else np.int32
     ends = np.frombuffer(text.buffers()[1], dtype=kind)[text.offset: text.offset + n + 1]

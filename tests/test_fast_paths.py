@@ -272,7 +272,7 @@ def test_numbers_from_the_bytes_are_the_numbers_read_cell_by_cell(cells, prefix,
     text = pa.array(cells, kind).slice(min(start, len(cells)))  # bytes outside its cells
     expected = _numbers_cell_by_cell(text.to_pylist(), prefix)
     for found in (V.numbers_after(text, prefix),  # from the bytes
-                  V.numbers_after(pa.chunked_array([text], kind), prefix)):  # by Arrow's kernels
+                  V.numbers_after(pa.chunked_array([text], kind), prefix)):  # chunk by chunk
         if expected is None:
             assert found is None
         else:

@@ -9,14 +9,15 @@ import pandas as pd
 
 from kflow.io.codes import arrow_text
 
-__all__ = ["all_ascii", "empty_cells", "needs_trim"]
+__all__ = ["ASCII_SPACES", "all_ascii", "empty_cells", "needs_trim"]
 
 
 # Bytes that may begin or end a string that str.strip changes: ASCII whitespace, with the
 # separators \x1c-\x1f that Python and Arrow strip too, and any byte of a multi-byte character
 # (a non-ASCII space such as U+00A0 begins and ends with one).
+ASCII_SPACES = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32)
 _EDGE_BYTES = np.zeros(256, dtype=bool)
-_EDGE_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_EDGE_BYTES[list(ASCII_SPACES)] = True
 _EDGE_BYTES[128:] = True
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from kflow.exceptions import SurveyError
+from kflow.io.bytescan import ASCII_SPACES
 
 __all__ = ["decode", "read_text"]
 
@@ -165,17 +166,14 @@ def _read_plain_utf8(raw: bytes, suffix: str, sep: str | None):
             _nothing_to_trim(raw, used_sep))
 
 
-# The ASCII bytes str.strip removes, other than the line break: tab, vertical tab, form feed,
-# carriage return, the separators \x1c-\x1f and the space.
-_ASCII_SPACES = tuple(bytes([b]) for b in (9, 11, 12, 13, 28, 29, 30, 31, 32))
-
-
 def _nothing_to_trim(raw: bytes, sep: str) -> bool:
     """Whether no cell of a plain file (no quotes: a cell holds no separator and no line break)
     can begin or end with whitespace: the file is ASCII and has no whitespace byte other than
     line breaks and the separator. A few scans of the bytes at memory speed (0.2 s for 14 M
     rows), where checking the ends of every cell of every column takes twice as long."""
-    return raw.isascii() and not any(b in raw for b in _ASCII_SPACES if b != sep.encode())
+    # (a line break ends a line, not a cell)
+    inside = [bytes([b]) for b in ASCII_SPACES if b != ord("\n") and bytes([b]) != sep.encode()]
+    return raw.isascii() and not any(b in raw for b in inside)
 
 
 def _read_delimited(text: str | memoryview, sep: str, first: str | None = None
